@@ -1,0 +1,1 @@
+/* nn_core.c - to be written. */

@@ -1,0 +1,1 @@
+/* nn_elementwise.c - to be written. */

@@ -1,0 +1,1 @@
+/* nn_gemm.c - to be written. */

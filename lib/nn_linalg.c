@@ -1,0 +1,1 @@
+/* nn_linalg.c - to be written. */

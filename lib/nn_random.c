@@ -1,0 +1,1 @@
+/* nn_random.c - to be written. */

@@ -1,0 +1,1 @@
+/* nn_reduce.c - to be written. */

@@ -1,0 +1,1 @@
+/* nn_shape.c - to be written. */

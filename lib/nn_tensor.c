@@ -1,0 +1,1 @@
+/* nn_tensor.c - to be written. */

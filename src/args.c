@@ -1,0 +1,1 @@
+/* args.c - to be written. */

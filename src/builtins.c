@@ -1,0 +1,1 @@
+/* builtins.c - to be written. */

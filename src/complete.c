@@ -1,0 +1,1 @@
+/* complete.c - to be written. */

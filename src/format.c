@@ -1,0 +1,1 @@
+/* format.c - to be written. */

@@ -1,0 +1,1 @@
+/* lex.c - to be written. */

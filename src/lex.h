@@ -1,0 +1,3 @@
+#ifndef NNSH_LEX_H
+#define NNSH_LEX_H
+#endif

@@ -1,0 +1,1 @@
+/* methods.c - to be written. */

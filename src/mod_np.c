@@ -1,0 +1,1 @@
+/* mod_np.c - to be written. */

@@ -1,0 +1,1 @@
+/* mod_tf.c - to be written. */

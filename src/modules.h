@@ -1,0 +1,16 @@
+/* modules.h - what each built-in module file installs into an Interp.
+ *
+ * interp_new() calls these in order; each registers its modules lazily with
+ * interp_register_module() and its global built-ins with interp_add_builtin().
+ * Each returns false with an error pending (memory) on failure.
+ */
+#ifndef NNSH_MODULES_H
+#define NNSH_MODULES_H
+
+#include "interp.h"
+
+bool pybuiltins_install(Interp *I);   /* builtins.c: print, len, range, ..., exceptions */
+bool pymods_install(Interp *I);       /* pymods.c: math, random, time, sys, os.path */
+bool tensor_install(Interp *I);       /* mod_tf.c + mod_np.c: tensorflow, numpy */
+
+#endif

@@ -1,0 +1,1 @@
+/* parse.c - to be written. */

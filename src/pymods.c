@@ -1,0 +1,1 @@
+/* pymods.c - to be written. */

@@ -1,0 +1,1 @@
+/* repl.c - to be written. */

@@ -1,0 +1,3 @@
+#ifndef NNSH_REPL_H
+#define NNSH_REPL_H
+#endif

@@ -1,0 +1,1 @@
+/* shellcmd.c - to be written. */

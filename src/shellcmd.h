@@ -1,0 +1,3 @@
+#ifndef NNSH_SHELLCMD_H
+#define NNSH_SHELLCMD_H
+#endif

@@ -1,0 +1,1 @@
+/* tensor_format.c - to be written. */

@@ -1,0 +1,3 @@
+#ifndef NNSH_TENSOR_FORMAT_H
+#define NNSH_TENSOR_FORMAT_H
+#endif

@@ -1,0 +1,1 @@
+/* tensor_value.c - to be written. */

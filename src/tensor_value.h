@@ -1,0 +1,3 @@
+#ifndef NNSH_TENSOR_VALUE_H
+#define NNSH_TENSOR_VALUE_H
+#endif

@@ -1,0 +1,3 @@
+#!/bin/sh
+# run-repl-tests.sh - REPL tests through tmux (to be written).
+exit 77
