@@ -13,4 +13,12 @@ bool pybuiltins_install(Interp *I);   /* builtins.c: print, len, range, ..., exc
 bool pymods_install(Interp *I);       /* pymods.c: math, random, time, sys, os.path */
 bool tensor_install(Interp *I);       /* mod_tf.c + mod_np.c: tensorflow, numpy */
 
+/* methods.c: the methods of str, list, tuple, dict and set values
+ * ("abc".upper, xs.append, d.items ...).  value_getattr calls it for those
+ * kinds; *found=false when the type has no such method.  The result is a
+ * bound native method. */
+bool methods_getattr(Interp *I, Value self, const char *name, Value *out, bool *found);
+/* The method names of a core object kind, NULL-terminated (dir, completion). */
+const char *const *methods_names(ObjKind kind);
+
 #endif
