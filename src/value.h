@@ -300,4 +300,12 @@ bool format_value(Interp *I, Value v, const char *spec, size_t speclen, StrBuf *
 /* printf-style: "%d %s %.2f" % args (a tuple, a single value, or a dict). */
 bool format_percent(Interp *I, Value fmt, Value args, Value *out);
 
+/* Added by format.c's owner: str.format / str.format_map.  Appends the
+ * expansion of the template fmt[0..len) to sb, taking fields from a's
+ * positional and keyword arguments, or (format_map) from `mapping` when it
+ * is set.  Errors as Python's: "Replacement index 1 out of range for
+ * positional args tuple" (IndexError), KeyError for a missing name. */
+bool format_template(Interp *I, const char *fmt, size_t len, const Args *a, Value mapping,
+                     StrBuf *sb);
+
 #endif
