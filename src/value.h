@@ -308,4 +308,33 @@ bool format_percent(Interp *I, Value fmt, Value args, Value *out);
 bool format_template(Interp *I, const char *fmt, size_t len, const Args *a, Value mapping,
                      StrBuf *sb);
 
+
+/* ---- introspection for help and completion (added for help.c and
+ * complete.c; implemented next to the object layouts in value.c) ---- */
+/* The NativeDef of a native function or bound native method, or NULL when
+ * v is not one (help shows def->sig and def->doc; Tab reads def->sig for
+ * keyword names). */
+const NativeDef *native_def(Value v);
+/* The doc string of a module value, or NULL (none, or v is not a module). */
+const char *module_doc(Value v);
+/* The NativeClass behind a type value that stands for a native class
+ * (e.g. a layer class used as a constructor), or NULL. */
+const NativeClass *type_native_class(Value v);
+
+/* ---- added by the language core (value.c/types.c/value_seq.c) ---- */
+/* A type value for a native class: what type(x) returns for its instances,
+ * usable with isinstance() and as a base class.  Calling it calls `ctor`
+ * (self is the type value; NULL ctor: TypeError "cannot create 'X'
+ * instances").  The same cls always gives the same type; the first non-NULL
+ * ctor registered wins. */
+bool native_class_type(Interp *I, const NativeClass *cls, NativeFn ctor, Value *out);
+/* range(start, stop, step) as a value (step != 0). */
+bool range_new(Interp *I, int64_t start, int64_t stop, int64_t step, Value *out);
+/* isinstance(v, cls) where cls is a type or a tuple of types. */
+bool value_isinstance(Interp *I, Value v, Value cls, bool *out);
+/* type(v) as a value (a new reference). */
+bool value_type(Interp *I, Value v, Value *out);
+/* `item in container` (str, list, tuple, dict, set, range, any iterable). */
+bool value_in(Interp *I, Value container, Value item, bool *out);
+
 #endif
