@@ -187,13 +187,18 @@ static void dec_sci(double a, bool f32, int prec, bool unique, Dec *out)
 }
 
 /* Positional text of a (finite, >= 0) with at most `prec` digits after the
- * point, trailing zeros trimmed: int part into ip, fraction into fp. */
-static void positional(double a, bool f32, int prec, char *ip, char *fp)
+ * point, trailing zeros trimmed: int part into ip, fraction into fp.
+ * int_exact is dragon4's min_digits=0 (what arrays pass): digits go on at
+ * least to the units, so float32 85080976 prints 85080976., not the
+ * shortest 85080980. that the scalar prints. */
+static void positional(double a, bool f32, int prec, bool int_exact, char *ip, char *fp)
 {
     Dec x;
     dec_shortest(a, f32, &x);
     int nfrac = x.n - 1 - x.e;
-    if (nfrac <= prec) {
+    if (int_exact && nfrac < 0)
+        prec = 0;
+    else if (nfrac <= prec) {
         char *p = ip;
         if (x.e < 0)
             *p++ = '0';
@@ -323,7 +328,7 @@ static void scan_lengths(void *ud, const NnTensor *t, int64_t off)
             s->max_exp = 1 + ed;
     } else {
         char ip[NUMBUF], fp[NUMBUF];
-        positional(fabs(v), f->f32, f->precision, ip, fp);
+        positional(fabs(v), f->f32, f->precision, true, ip, fp);
         il = (int)strlen(ip) + sl;
         fl = (int)strlen(fp);
     }
@@ -462,7 +467,7 @@ static void float_word_sci(const ElemFmt *f, double v, StrBuf *sb)
 static void float_word_pos(const ElemFmt *f, double v, StrBuf *sb)
 {
     char ip[NUMBUF], fp[NUMBUF];
-    positional(fabs(v), f->f32, f->precision, ip, fp);
+    positional(fabs(v), f->f32, f->precision, true, ip, fp);
     int sl = sign_len(f, v);
     put_spaces(sb, f->pad_left - (int)strlen(ip) - sl);
     if (sl)
@@ -688,7 +693,7 @@ static void float_scalar(double v, bool f32, StrBuf *sb)
     long double a = fabsl((long double)v);
     if (a == 0 || (a >= 1.e-4L && a < 1.e16L)) {
         char ip[NUMBUF], fp[NUMBUF];
-        positional((double)a, f32, PREC_MAX, ip, fp);
+        positional((double)a, f32, PREC_MAX, false, ip, fp);
         sb_printf(sb, "%s.%s", ip, fp[0] ? fp : "0");
         return;
     }

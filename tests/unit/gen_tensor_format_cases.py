@@ -9,6 +9,10 @@ tf.Tensor __str__ / __repr__ built the way TF builds them from numpy's text
 when it has several lines; a 0-d tensor's value is a numpy scalar).
 
 Run:  /usr/bin/python3 tests/unit/gen_tensor_format_cases.py > tests/unit/tensor_format_cases.h
+
+With `--random N SEED` it writes N random arrays and options instead of the
+committed table: compile test_tensor_format.c against that header (put its
+directory first on the include path) for a wider sweep.
 """
 import sys
 import numpy as np
@@ -73,6 +77,8 @@ case("f32 randn 20", rng.standard_normal(20).astype(f32))
 case("f32 1e-4 edge", np.array([1e-4, 1e-3], f32))
 case("f32 pi", np.array([3.14159265, -2.7182817], f32))
 case("f32 2^24", np.array([16777216.0, 1.5], f32))
+case("f32 big ints exact", np.array([-85080976., -3012394.8, 33554436.0], f32))
+case("f64 units exact", np.array([99999999.0, 12345678.9, 3.0e7]))
 case("f32 1e-7", np.array([1e-7, 1.0], f32))
 case("f32 softmax", (lambda z: (np.exp(z) / np.exp(z).sum()).astype(f32))(rng.standard_normal(10)))
 case("f32 3x4", rng.standard_normal((3, 4)).astype(f32))
@@ -182,6 +188,59 @@ for n in (17, 18, 19, 20, 21):
 case("repr dtype line u8 2d", np.arange(60, dtype=u8).reshape(3, 20))
 
 
+def random_values(r, dt, shape):
+    n = int(np.prod(shape))
+    if dt == np.bool_:
+        return r.uniform(size=shape) < r.uniform()
+    if dt.kind in "iu":
+        info = np.iinfo(dt)
+        hi = min(int(info.max), 10 ** int(r.integers(1, 19)))
+        lo = max(int(info.min), -hi if r.uniform() < 0.5 else 0)
+        return r.integers(lo, hi, size=shape, endpoint=True).astype(dt)
+    kind = r.integers(0, 9)
+    x = r.standard_normal(n) * 10.0 ** r.integers(-12, 13)
+    if kind == 1:
+        x = np.round(r.standard_normal(n) * 100, int(r.integers(0, 4)))
+    elif kind == 2:
+        x = 2.0 ** r.integers(-30, 40, n) * r.choice([-1, 1], n)
+    elif kind == 3:
+        x = r.standard_normal(n) * 10.0 ** r.integers(-8, 9, n)
+    elif kind == 4:
+        x = r.integers(-1000, 1000, n).astype(np.float64)
+    elif kind == 5:
+        x = r.uniform(0, 1, n)
+    elif kind == 7:
+        x = r.uniform(1e5, 1.2e8, n) * r.choice([-1, 1], n)
+    elif kind == 8:
+        edges = np.array([1e-4, 1e8, 1e3, 1.0, 0.5, 1e16, 1e-5])
+        x = r.choice(edges, n) * (1 + r.choice([0, 1e-7, -1e-7, 1e-12, -1e-16], n))
+    special = r.uniform(size=n) < (0.1 if r.uniform() < 0.3 else 0)
+    x[special] = r.choice([np.nan, np.inf, -np.inf, 0.0, -0.0, 5e-324, 1e-310], special.sum())
+    with np.errstate(over="ignore"):
+        return x.astype(dt).reshape(shape)
+
+
+def random_cases(count, seed):
+    r = np.random.default_rng(seed)
+    dts = [np.dtype(t) for t in (np.bool_, np.uint8, np.int32, np.int64, np.float32, np.float64)]
+    del CASES[:]
+    for k in range(count):
+        dt = dts[r.integers(0, len(dts))]
+        ndim = int(r.integers(0, 5))
+        shape = tuple(int(d) for d in r.integers(0 if r.uniform() < 0.1 else 1, 7, ndim))
+        if ndim and r.uniform() < 0.2:
+            shape = shape[:-1] + (int(r.integers(20, 1200)),)
+        if int(np.prod(shape)) > 4000:
+            shape = (int(r.integers(1, 30)),)
+        opts = {}
+        if r.uniform() < 0.5:
+            opts = dict(precision=int(r.integers(0, 13)), suppress=bool(r.uniform() < 0.3),
+                        threshold=int(r.choice([1000, 5, 50, 200])),
+                        edgeitems=int(r.integers(1, 5)), linewidth=int(r.integers(20, 121)),
+                        sign=str(r.choice(["-", "+", " "])))
+        case("random %d" % k, random_values(r, dt, shape), int(r.integers(0, 3)), **opts)
+
+
 def c_string(s):
     out = []
     for ch in s:
@@ -220,7 +279,7 @@ def c_values(base):
 def shown(base, view):
     if view == VIEW_T:
         return base.T
-    if view == VIEW_REV:
+    if view == VIEW_REV and base.ndim > 0:
         return base[::-1]
     return base
 
@@ -277,4 +336,6 @@ def main():
     out.write("};\n\n#define N_FMT_CASES %d\n" % len(CASES))
 
 
+if len(sys.argv) == 4 and sys.argv[1] == "--random":
+    random_cases(int(sys.argv[2]), int(sys.argv[3]))
 main()
