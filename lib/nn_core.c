@@ -1,1 +1,364 @@
-/* nn_core.c - to be written. */
+/* nn_core.c - NnCtx: the allocator hook with byte accounting and an optional
+ * limit, the error status and message, the interrupt hook, the thread count
+ * and a small persistent thread pool (nn_parallel_for).
+ *
+ * Owned by the tensor runtime.  The random generator's state lives in the
+ * ctx too; its algorithms are in nn_random.c.  Every block handed out by
+ * nn_alloc carries a 16-byte header with its size so the accounting works
+ * with a lua_Alloc-style hook that is never told the old size.
+ */
+#include "nn_internal.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define HDR 16
+
+static void *default_alloc(void *ud, void *ptr, size_t nsize)
+{
+    (void)ud;
+    if (nsize == 0) {
+        free(ptr);
+        return NULL;
+    }
+    return realloc(ptr, nsize);
+}
+
+/* Seeds from /dev/urandom (time as a fallback), as numpy does unseeded. */
+static uint32_t entropy_seed(void)
+{
+    uint32_t s = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (f) {
+        if (fread(&s, sizeof s, 1, f) != 1)
+            s = 0;
+        fclose(f);
+    }
+    if (s == 0) {
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        s = (uint32_t)ts.tv_nsec ^ (uint32_t)ts.tv_sec ^ (uint32_t)getpid();
+    }
+    return s;
+}
+
+NnCtx *nn_ctx_new(void)
+{
+    NnCtx *ctx = calloc(1, sizeof *ctx);
+    if (!ctx)
+        return NULL;
+    ctx->alloc = default_alloc;
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    ctx->threads = n > 0 ? (int)(n > 64 ? 64 : n) : 1;
+    nn_rng_seed(ctx, entropy_seed());
+    return ctx;
+}
+
+static void pool_free(struct NnPool *p);
+
+void nn_ctx_free(NnCtx *ctx)
+{
+    if (!ctx)
+        return;
+    pool_free(ctx->pool);
+    free(ctx);
+}
+
+void nn_ctx_set_allocator(NnCtx *ctx, NnAllocFn fn, void *ud)
+{
+    ctx->alloc = fn ? fn : default_alloc;
+    ctx->alloc_ud = fn ? ud : NULL;
+}
+
+void nn_format_bytes(double nbytes, char *buf, size_t size)
+{
+    static const char *units[] = {"bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
+    int e = 0;
+    if (nbytes >= 1)
+        frexp(nbytes, &e);
+    int bits = nbytes >= 1 ? e - 1 : 0;
+    int ui = (bits > 1 ? bits : 1) / 10;
+    if (ui > 6)
+        ui = 6;
+    double n = nbytes / ldexp(1.0, 10 * ui);
+    if (ui < 6 && nearbyint(n) == 1024) {
+        ui++;
+        n /= 1024;
+    }
+    if (ui == 0)
+        snprintf(buf, size, "%.0f %s", n, units[0]);
+    else
+        snprintf(buf, size, "%.3g %s", n, units[ui]);
+}
+
+static NnStatus oom(NnCtx *ctx, double n, const char *what)
+{
+    char sz[32];
+    nn_format_bytes(n, sz, sizeof sz);
+    return nn_error(ctx, NN_ENOMEM, "cannot allocate %s for %s", sz, what ? what : "a buffer");
+}
+
+void *nn_alloc(NnCtx *ctx, size_t n, const char *what)
+{
+    if (n > SIZE_MAX - HDR || (ctx->mem_limit && ctx->mem_used + n > ctx->mem_limit)) {
+        oom(ctx, (double)n, what);
+        return NULL;
+    }
+    unsigned char *p = ctx->alloc(ctx->alloc_ud, NULL, n + HDR);
+    if (!p) {
+        oom(ctx, (double)n, what);
+        return NULL;
+    }
+    memcpy(p, &n, sizeof n);
+    ctx->mem_used += n;
+    return p + HDR;
+}
+
+void *nn_calloc(NnCtx *ctx, size_t count, size_t size, const char *what)
+{
+    if (size && count > SIZE_MAX / size) {
+        oom(ctx, (double)count * (double)size, what);
+        return NULL;
+    }
+    void *p = nn_alloc(ctx, count * size, what);
+    if (p)
+        memset(p, 0, count * size);
+    return p;
+}
+
+void *nn_realloc(NnCtx *ctx, void *p, size_t n, const char *what)
+{
+    if (!p)
+        return nn_alloc(ctx, n, what);
+    if (n == 0) {
+        nn_free(ctx, p);
+        return NULL;
+    }
+    unsigned char *base = (unsigned char *)p - HDR;
+    size_t old;
+    memcpy(&old, base, sizeof old);
+    if (n > SIZE_MAX - HDR ||
+        (ctx->mem_limit && n > old && ctx->mem_used + (n - old) > ctx->mem_limit)) {
+        oom(ctx, (double)n, what);
+        return NULL;
+    }
+    unsigned char *q = ctx->alloc(ctx->alloc_ud, base, n + HDR);
+    if (!q) {
+        oom(ctx, (double)n, what);
+        return NULL;
+    }
+    memcpy(q, &n, sizeof n);
+    ctx->mem_used = ctx->mem_used - old + n;
+    return q + HDR;
+}
+
+void nn_free(NnCtx *ctx, void *p)
+{
+    if (!p)
+        return;
+    unsigned char *base = (unsigned char *)p - HDR;
+    size_t old;
+    memcpy(&old, base, sizeof old);
+    ctx->mem_used -= old;
+    ctx->alloc(ctx->alloc_ud, base, 0);
+}
+
+void nn_ctx_set_mem_limit(NnCtx *ctx, size_t bytes) { ctx->mem_limit = bytes; }
+size_t nn_ctx_mem_used(const NnCtx *ctx) { return ctx->mem_used; }
+
+NnStatus nn_error(NnCtx *ctx, NnStatus st, const char *fmt, ...)
+{
+    if (!ctx)
+        return st;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
+    va_end(ap);
+    ctx->status = st;
+    return st;
+}
+
+NnStatus nn_status(const NnCtx *ctx) { return ctx->status; }
+const char *nn_errmsg(const NnCtx *ctx) { return ctx->status ? ctx->msg : ""; }
+
+void nn_clear_error(NnCtx *ctx)
+{
+    ctx->status = NN_OK;
+    ctx->msg[0] = '\0';
+}
+
+void nn_ctx_set_interrupt(NnCtx *ctx, bool (*fn)(void *ud), void *ud)
+{
+    ctx->intr = fn;
+    ctx->intr_ud = ud;
+}
+
+bool nn_interrupted(NnCtx *ctx)
+{
+    if (ctx && ctx->intr && ctx->intr(ctx->intr_ud)) {
+        nn_error(ctx, NN_EINTR, "interrupted");
+        return true;
+    }
+    return false;
+}
+
+/* ---- threads ---- */
+
+/* A persistent pool of threads-1 workers; the caller runs task 0.  Workers
+ * sleep on a condition variable between calls.  It is created with plain
+ * malloc (not the hook) on first use, since it outlives any one call. */
+typedef struct NnPool {
+    int nworkers;
+    pthread_t *th;
+    pthread_mutex_t mu;
+    pthread_cond_t go, done;
+    uint64_t gen;
+    int pending;
+    bool quit;
+    NnTaskFn fn;
+    void *arg;
+    int64_t n;
+    int ntasks;
+} NnPool;
+
+typedef struct {
+    NnPool *pool;
+    int index;
+} Worker;
+
+static void task_range(int64_t n, int ntasks, int t, int64_t *lo, int64_t *hi)
+{
+    *lo = n * t / ntasks;
+    *hi = n * (t + 1) / ntasks;
+}
+
+static void *worker_main(void *vp)
+{
+    Worker *w = vp;
+    NnPool *p = w->pool;
+    uint64_t seen = 0;
+    pthread_mutex_lock(&p->mu);
+    for (;;) {
+        while (p->gen == seen && !p->quit)
+            pthread_cond_wait(&p->go, &p->mu);
+        if (p->quit)
+            break;
+        seen = p->gen;
+        int t = w->index + 1;
+        if (t < p->ntasks) {
+            int64_t lo, hi;
+            task_range(p->n, p->ntasks, t, &lo, &hi);
+            NnTaskFn fn = p->fn;
+            void *arg = p->arg;
+            pthread_mutex_unlock(&p->mu);
+            fn(arg, lo, hi);
+            pthread_mutex_lock(&p->mu);
+            if (--p->pending == 0)
+                pthread_cond_signal(&p->done);
+        }
+    }
+    pthread_mutex_unlock(&p->mu);
+    free(w);
+    return NULL;
+}
+
+static void pool_free(NnPool *p)
+{
+    if (!p)
+        return;
+    pthread_mutex_lock(&p->mu);
+    p->quit = true;
+    pthread_cond_broadcast(&p->go);
+    pthread_mutex_unlock(&p->mu);
+    for (int i = 0; i < p->nworkers; i++)
+        pthread_join(p->th[i], NULL);
+    pthread_mutex_destroy(&p->mu);
+    pthread_cond_destroy(&p->go);
+    pthread_cond_destroy(&p->done);
+    free(p->th);
+    free(p);
+}
+
+static NnPool *pool_new(int nworkers)
+{
+    NnPool *p = calloc(1, sizeof *p);
+    if (!p)
+        return NULL;
+    p->th = calloc((size_t)nworkers, sizeof *p->th);
+    if (!p->th) {
+        free(p);
+        return NULL;
+    }
+    pthread_mutex_init(&p->mu, NULL);
+    pthread_cond_init(&p->go, NULL);
+    pthread_cond_init(&p->done, NULL);
+    for (int i = 0; i < nworkers; i++) {
+        Worker *w = malloc(sizeof *w);
+        if (!w)
+            break;
+        w->pool = p;
+        w->index = i;
+        if (pthread_create(&p->th[i], NULL, worker_main, w) != 0) {
+            free(w);
+            break;
+        }
+        p->nworkers++;
+    }
+    return p;
+}
+
+void nn_ctx_set_threads(NnCtx *ctx, int n)
+{
+    if (n < 1)
+        n = 1;
+    if (n > 64)
+        n = 64;
+    if (n != ctx->threads) {
+        pool_free(ctx->pool);
+        ctx->pool = NULL;
+    }
+    ctx->threads = n;
+}
+
+int nn_ctx_threads(const NnCtx *ctx) { return ctx ? ctx->threads : 1; }
+
+void nn_parallel_for(NnCtx *ctx, int64_t n, int64_t min_chunk, NnTaskFn fn, void *arg)
+{
+    int threads = ctx ? ctx->threads : 1;
+    if (min_chunk < 1)
+        min_chunk = 1;
+    int64_t want = n / min_chunk;
+    int ntasks = want < threads ? (int)want : threads;
+    if (ntasks > 1 && !ctx->pool)
+        ctx->pool = pool_new(threads - 1);
+    if (ntasks > 1 && ctx->pool && ctx->pool->nworkers + 1 < ntasks)
+        ntasks = ctx->pool->nworkers + 1;
+    if (ntasks <= 1) {
+        if (n > 0)
+            fn(arg, 0, n);
+        return;
+    }
+    NnPool *p = ctx->pool;
+    pthread_mutex_lock(&p->mu);
+    p->fn = fn;
+    p->arg = arg;
+    p->n = n;
+    p->ntasks = ntasks;
+    p->pending = ntasks - 1;
+    p->gen++;
+    pthread_cond_broadcast(&p->go);
+    pthread_mutex_unlock(&p->mu);
+    int64_t lo, hi;
+    task_range(n, ntasks, 0, &lo, &hi);
+    fn(arg, lo, hi);
+    pthread_mutex_lock(&p->mu);
+    while (p->pending > 0)
+        pthread_cond_wait(&p->done, &p->mu);
+    pthread_mutex_unlock(&p->mu);
+}

@@ -95,7 +95,7 @@ NnTensor *nn_tensor_transpose(NnCtx *ctx, NnTensor *t, const int *perm);
 /* numpy slice semantics on one axis (start/stop already clamped by the caller
  * with nn_slice_indices); step != 0. */
 NnTensor *nn_tensor_slice(NnCtx *ctx, NnTensor *t, int axis, int64_t start, int64_t stop, int64_t step);
-/* Python slice normalisation: fills *start/*stop for length n and returns the
+/* Python slice normalisation: fills *start and *stop for length n and returns the
  * number of elements.  has_* false means the bound was omitted. */
 int64_t nn_slice_indices(int64_t n, bool has_start, int64_t *start, bool has_stop,
                          int64_t *stop, int64_t step);
