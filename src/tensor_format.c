@@ -264,6 +264,8 @@ typedef struct ElemFmt {
     NnDType dt;
     bool f32;
     bool is0d;
+    bool legacy;                /* legacy='1.13' */
+    char sign;                  /* the sign option in effect */
     /* FloatingFormat */
     bool exp_format, unique, trim_k;
     int precision, min_digits;
@@ -307,7 +309,7 @@ static void scan_range(void *ud, const NnTensor *t, int64_t off)
 
 static int sign_len(const ElemFmt *f, double v)
 {
-    return signbit(v) || f->o->sign == '+';
+    return signbit(v) || f->sign == '+';
 }
 
 static void scan_lengths(void *ud, const NnTensor *t, int64_t off)
@@ -323,13 +325,13 @@ static void scan_lengths(void *ud, const NnTensor *t, int64_t off)
         dec_sci(fabs(v), f->f32, f->precision, f->unique, &x);
         int ae = abs(x.e), ed = ae >= 100 ? (ae >= 1000 ? 4 : 3) : 2;
         il = 1 + sl;
-        fl = x.n - 1;
+        fl = f->legacy ? f->precision : x.n - 1;   /* 1.13 keeps the zeros */
         if (1 + ed > s->max_exp)
             s->max_exp = 1 + ed;
     } else {
         char ip[NUMBUF], fp[NUMBUF];
         positional(fabs(v), f->f32, f->precision, true, ip, fp);
-        il = (int)strlen(ip) + sl;
+        il = (int)strlen(ip) + (f->legacy ? 1 : sl);   /* 1.13: room for a sign */
         fl = (int)strlen(fp);
     }
     if (il > s->max_int)
@@ -357,7 +359,7 @@ static void float_fill(ElemFmt *f, const NnTensor *t, bool summ)
     visit_shown(t, 0, t->offset, summ, o->edgeitems, scan_range, &s);
     f->exp_format = wants_exp(&s, f);
     f->precision = o->precision;
-    f->unique = true;
+    f->unique = !(f->legacy && f->exp_format);
     f->trim_k = false;
     f->min_digits = 0;
     f->pad_left = f->pad_right = 0;
@@ -366,6 +368,8 @@ static void float_fill(ElemFmt *f, const NnTensor *t, bool summ)
         visit_shown(t, 0, t->offset, summ, o->edgeitems, scan_lengths, &s);
         f->pad_left = s.max_int;
         if (f->exp_format) {
+            if (f->legacy)
+                f->pad_left = 3;
             f->exp_size = s.max_exp - 1;
             f->trim_k = true;
             f->precision = f->min_digits = s.max_frac;
@@ -374,10 +378,10 @@ static void float_fill(ElemFmt *f, const NnTensor *t, bool summ)
             f->pad_right = s.max_frac;
         }
     }
-    if (o->sign == ' ' && !s.any_signbit)
+    if (!f->legacy && f->sign == ' ' && !s.any_signbit)
         f->pad_left++;
     if (s.any_nonfinite) {
-        int neginf = o->sign != '-' || s.any_neginf;
+        int neginf = f->sign != '-' || s.any_neginf;
         int off = f->pad_right + 1;
         int nanl = (int)strlen(o->nanstr) - off, infl = (int)strlen(o->infstr) + neginf - off;
         if (nanl > f->pad_left)
@@ -419,6 +423,10 @@ static void elem_fmt_init(ElemFmt *f, const NnTensor *t, const PrintOptions *o, 
     f->dt = t->dtype;
     f->f32 = t->dtype == NN_F32;
     f->is0d = t->ndim == 0;
+    f->legacy = o->legacy_113;
+    f->sign = o->sign;
+    if (f->legacy && !f->is0d && f->sign == '-')
+        f->sign = ' ';          /* 1.13 always leaves a column for the sign */
     if (nn_dtype_is_float(t->dtype))
         float_fill(f, t, summ);
     else if (t->dtype != NN_BOOL)
@@ -430,9 +438,9 @@ static void float_word_nonfinite(const ElemFmt *f, double v, StrBuf *sb)
     const PrintOptions *o = f->o;
     const char *sign = "", *s = isnan(v) ? o->nanstr : o->infstr;
     if (isnan(v))
-        sign = o->sign == '+' ? "+" : "";
+        sign = f->sign == '+' ? "+" : "";
     else
-        sign = v < 0 ? "-" : o->sign == '+' ? "+" : "";
+        sign = v < 0 ? "-" : f->sign == '+' ? "+" : "";
     int len = (int)(strlen(sign) + strlen(s));
     put_spaces(sb, f->pad_left + f->pad_right + 1 - len);
     sb_puts(sb, sign);
@@ -507,6 +515,7 @@ typedef struct Layout {
     bool summ;
     const char *sep;            /* ' ' (str) or ', ' (repr) */
     int base_indent;            /* len(next_line_prefix): 1 + len(prefix) */
+    bool legacy;                /* legacy='1.13' wrapping rules */
     StrBuf *out;
     StrBuf line, word;          /* scratch */
 } Layout;
@@ -529,7 +538,7 @@ static void extend_line(Layout *L, bool *first, int indent, const char *w, size_
                         int width)
 {
     StrBuf *line = &L->line;
-    if ((int64_t)(line->len + wn) > width && (int64_t)line->len > indent) {
+    if ((int64_t)(line->len + wn) > width && (L->legacy || (int64_t)line->len > indent)) {
         size_t n = line->len;
         while (n > 0 && line->data[n - 1] == ' ')
             n--;
@@ -552,19 +561,27 @@ static void format_row(Layout *L, int axis, int64_t off, int indent, int width)
     int64_t n = L->t->shape[axis], st = L->t->strides[axis];
     int edge = L->o->edgeitems;
     bool cut = L->summ && n > 2 * (int64_t)edge, first = true;
-    int elem_width = width - 1;    /* max(len(sep.rstrip()), len(']')) */
-    size_t seplen = strlen(L->sep);
+    size_t seplen = strlen(L->sep), sepr = seplen;
+    while (sepr > 0 && L->sep[sepr - 1] == ' ')
+        sepr--;
+    /* max(len(sep.rstrip()), len(']')); 1.13 ignored the bracket */
+    int elem_width = L->legacy ? width - (int)sepr : width - 1;
     L->line.len = 0;
     put_spaces(&L->line, indent);
     for (int64_t i = 0; i < n; i++) {
         L->word.len = 0;
         elem_word(&L->f, L->t, off + i * st, &L->word);
+        if (L->legacy && i == n - 1)
+            elem_width = width;   /* 1.13 did not count the last separator */
         extend_line(L, &first, indent, L->word.data, L->word.len, elem_width);
         if (i < n - 1)
             sb_append(&L->line, L->sep, seplen);
         if (cut && i == edge - 1) {
             extend_line(L, &first, indent, "...", 3, elem_width);
-            sb_append(&L->line, L->sep, seplen);
+            if (L->legacy)
+                sb_puts(&L->line, ", ");
+            else
+                sb_append(&L->line, L->sep, seplen);
         }
         i += axis_step(n, i, cut, edge) - 1;
     }
@@ -586,7 +603,7 @@ static void format_outer(Layout *L, int axis, int64_t off, int indent, int width
     for (int64_t i = 0; i < n; i++) {
         if (i > 0)
             put_spaces(L->out, indent);
-        format_axis(L, axis + 1, off + i * st, indent + 1, width - 1);
+        format_axis(L, axis + 1, off + i * st, indent + 1, L->legacy ? width : width - 1);
         if (i == n - 1)
             break;
         sb_append(L->out, L->sep, sepn);
@@ -595,9 +612,13 @@ static void format_outer(Layout *L, int axis, int64_t off, int indent, int width
         if (cut && i == edge - 1) {
             put_spaces(L->out, indent);
             sb_puts(L->out, "...");
-            sb_append(L->out, L->sep, sepn);
-            for (int k = 0; k < left - 1; k++)
-                sb_putc(L->out, '\n');
+            if (L->legacy) {
+                sb_puts(L->out, ", \n");    /* 1.13: fixed separator */
+            } else {
+                sb_append(L->out, L->sep, sepn);
+                for (int k = 0; k < left - 1; k++)
+                    sb_putc(L->out, '\n');
+            }
         }
         i += axis_step(n, i, cut, edge) - 1;
     }
@@ -626,6 +647,7 @@ static bool array2string(const NnTensor *t, const PrintOptions *o, const char *s
     Layout L = { .t = t, .o = o, .sep = sep, .out = sb };
     L.summ = numel(t) > o->threshold;
     L.base_indent = 1 + prefix_len;
+    L.legacy = o->legacy_113;
     sb_init(&L.line);
     sb_init(&L.word);
     elem_fmt_init(&L.f, t, o, L.summ);
@@ -672,8 +694,8 @@ static void opts_get(const PrintOptions *o, PrintOptions *out)
         out->nanstr = "nan";
     if (!out->infstr)
         out->infstr = "inf";
-    if (out->sign != '+' && out->sign != ' ')
-        out->sign = '-';
+    if ((out->sign != '+' && out->sign != ' ') || out->legacy_113)
+        out->sign = '-';            /* set_printoptions resets it for 1.13 */
 }
 
 /* str(np.float32(x)) / str(np.float64(x)): shortest digits, positional for
@@ -707,6 +729,31 @@ static void float_scalar(double v, bool f32, StrBuf *sb)
     sb_printf(sb, "e%c%02d", x.e < 0 ? '-' : '+', abs(x.e));
 }
 
+/* numpy 1.13's scalar text: %.17g / %.12g (float64 repr / str), %.8g /
+ * %.6g (float32), with ".0" added to what would read as an integer. */
+static void legacy_float_scalar(double v, bool f32, bool repr, StrBuf *sb)
+{
+    char buf[64];
+    if (isnan(v) || isinf(v)) {
+        float_scalar(v, f32, sb);
+        return;
+    }
+    snprintf(buf, sizeof buf, "%.*g", f32 ? (repr ? 8 : 6) : (repr ? 17 : 12), v);
+    sb_puts(sb, buf);
+    if (!strpbrk(buf, ".e"))
+        sb_puts(sb, ".0");
+}
+
+bool tensor_format_scalar_np_opts(const NnTensor *t0d, const PrintOptions *o, StrBuf *sb,
+                                  bool repr)
+{
+    if (o && o->legacy_113 && nn_dtype_is_float(t0d->dtype)) {
+        legacy_float_scalar(elem_f64(t0d, t0d->offset), t0d->dtype == NN_F32, repr, sb);
+        return !sb->oom;
+    }
+    return tensor_format_scalar_np(t0d, sb, repr);
+}
+
 bool tensor_format_scalar_np(const NnTensor *t0d, StrBuf *sb, bool repr)
 {
     (void)repr;     /* numpy 1.24 prints scalars the same in str and repr */
@@ -726,10 +773,23 @@ bool tensor_format_scalar_np(const NnTensor *t0d, StrBuf *sb, bool repr)
     return !sb->oom;
 }
 
+/* legacy 1.13 prints a 0-d array as its Python item: a float32 becomes a
+ * Python float, so 0.1f is 0.10000000149011612. */
+static bool item_py(const NnTensor *t0d, StrBuf *sb)
+{
+    if (nn_dtype_is_float(t0d->dtype)) {
+        float_scalar(elem_f64(t0d, t0d->offset), false, sb);
+        return !sb->oom;
+    }
+    return tensor_format_scalar_np(t0d, sb, true);
+}
+
 bool tensor_format_np_str(const NnTensor *t, const PrintOptions *o, StrBuf *sb)
 {
     PrintOptions op;
     opts_get(o, &op);
+    if (t->ndim == 0 && op.legacy_113)
+        return item_py(t, sb);
     if (t->ndim == 0)
         return tensor_format_scalar_np(t, sb, false);
     if (numel(t) == 0) {
@@ -739,10 +799,11 @@ bool tensor_format_np_str(const NnTensor *t, const PrintOptions *o, StrBuf *sb)
     return array2string(t, &op, " ", 0, op.linewidth, sb);
 }
 
-/* dtype_is_implied: float64, int64 (numpy's int_ on Linux) and bool. */
-static bool dtype_implied(NnDType dt)
+/* dtype_is_implied: float64, int64 (numpy's int_ on Linux) and bool
+ * (bool not in 1.13). */
+static bool dtype_implied(NnDType dt, bool legacy)
 {
-    return dt == NN_F64 || dt == NN_I64 || dt == NN_BOOL;
+    return dt == NN_F64 || dt == NN_I64 || (dt == NN_BOOL && !legacy);
 }
 
 static bool has_newline_after(const StrBuf *sb, size_t from)
@@ -755,11 +816,15 @@ bool tensor_format_np_repr(const NnTensor *t, const PrintOptions *o, StrBuf *sb)
     PrintOptions op;
     opts_get(o, &op);
     int64_t size = numel(t);
-    bool skipdtype = dtype_implied(t->dtype) && size > 0;
+    bool skipdtype = dtype_implied(t->dtype, op.legacy_113) && size > 0;
     size_t start = sb->len;
     sb_puts(sb, "array(");
-    if (size > 0) {
-        if (!array2string(t, &op, ", ", 6, op.linewidth - 1, sb))
+    if (t->ndim == 0 && op.legacy_113) {
+        if (!item_py(t, sb))
+            return false;
+    } else if (size > 0) {
+        /* the suffix, ')' or ',', counts against the width (not in 1.13) */
+        if (!array2string(t, &op, ", ", 6, op.linewidth - !op.legacy_113, sb))
             return false;
     } else if (t->ndim == 1) {
         sb_puts(sb, "[]");
@@ -780,7 +845,7 @@ bool tensor_format_np_repr(const NnTensor *t, const PrintOptions *o, StrBuf *sb)
         bol--;
     size_t last = sb->len - bol;
     size_t dlen = strlen("dtype=") + strlen(dname) + 1;
-    if ((int64_t)(last + dlen + 1) > op.linewidth)
+    if (!op.legacy_113 && (int64_t)(last + dlen + 1) > op.linewidth)
         sb_puts(sb, "\n      ");
     else
         sb_putc(sb, ' ');
@@ -799,7 +864,7 @@ static bool tf_numpy_text(const NnTensor *t, const PrintOptions *o, bool repr, S
     sb_init(&tmp);
     bool ok;
     if (t->ndim == 0)
-        ok = tensor_format_scalar_np(t, &tmp, repr);
+        ok = tensor_format_scalar_np_opts(t, o, &tmp, repr);
     else if (repr)
         ok = tensor_format_np_repr(t, o, &tmp);
     else

@@ -67,6 +67,12 @@ bool tensor_format_variable(const NnTensor *t, const char *name, StrBuf *sb);
 bool tensor_format_tf_opts(const NnTensor *t, const PrintOptions *o, StrBuf *sb);
 bool tensor_format_tf_repr_opts(const NnTensor *t, const PrintOptions *o, StrBuf *sb);
 
+/* A numpy scalar under print options: as tensor_format_scalar_np, except
+ * that legacy='1.13' prints floats the 1.13 way (repr %.17g / %.8g, str
+ * %.12g / %.6g for float64 / float32).  o NULL means the defaults. */
+bool tensor_format_scalar_np_opts(const NnTensor *t0d, const PrintOptions *o, StrBuf *sb,
+                                  bool repr);
+
 /* numpy's name of a dtype: "float32", "int64", "bool", "uint8". */
 const char *tensor_format_dtype_name(NnDType dt);
 /* Python's tuple text of a shape: "(2, 3)", "(3,)", "()". */

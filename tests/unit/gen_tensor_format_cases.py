@@ -174,6 +174,22 @@ case("sign space neg", np.array([-1.0, 2.0]), sign=" ")
 case("sign plus sci", np.array([1e-5, -1.0]), sign="+")
 case("nanstr infstr", np.array([np.nan, np.inf, -np.inf, 1.0]), nanstr="NaN", infstr="Infinity")
 
+# ---- legacy='1.13' ----
+L13 = dict(legacy="1.13")
+case("legacy f64", np.array([1.0, -2.5, 0.125]), **L13)
+case("legacy f64 pos", np.array([0.5, 1.0]), **L13)
+case("legacy sci", np.array([1e-5, 1.0, -3.0]), **L13)
+case("legacy 0d f32", np.array(0.1, f32), **L13)
+case("legacy 0d f64", np.array(1e-5), **L13)
+case("legacy 0d i32", np.array(7, i32), **L13)
+case("legacy wrap", rng.standard_normal(20), **L13)
+case("legacy repr wrap i32", np.arange(10, 30, dtype=i32), **L13)
+case("legacy summary", np.arange(2000, dtype=i64), **L13)
+case("legacy summary 2d", np.arange(1200, dtype=f64).reshape(30, 40), **L13)
+case("legacy nan", np.array([np.nan, np.inf, 1.5]), **L13)
+case("legacy bool", np.array([True, False]), **L13)
+case("legacy sign plus ignored", np.array([1.0, -2.0]), sign="+", **L13)
+
 # ---- strided views (built in C from the base, then viewed) ----
 case("view transpose 3x4", np.arange(12, dtype=f64).reshape(3, 4), VIEW_T)
 case("view reverse", np.arange(6, dtype=i32), VIEW_REV)
@@ -238,6 +254,8 @@ def random_cases(count, seed):
                         threshold=int(r.choice([1000, 5, 50, 200])),
                         edgeitems=int(r.integers(1, 5)), linewidth=int(r.integers(20, 121)),
                         sign=str(r.choice(["-", "+", " "])))
+            if r.uniform() < 0.3:
+                opts["legacy"] = "1.13"
         case("random %d" % k, random_values(r, dt, shape), int(r.integers(0, 3)), **opts)
 
 
@@ -323,14 +341,14 @@ def main():
         shape = ", ".join(str(d) for d in base.shape) or "0"
         data = ("case%d_data, NULL" if kind == "d" else "NULL, case%d_data") % k
         o = dict(precision=8, threshold=1000, edgeitems=3, linewidth=75, suppress=False,
-                 sign="-", nanstr="nan", infstr="inf")
+                 sign="-", nanstr="nan", infstr="inf", legacy=False)
         o.update(opts)
         out.write("    {%s, %s, %d, {%s}, %s, %d, %d,\n" % (
             c_string(name), DT[base.dtype], base.ndim, shape, data, view, int(not opts)))
-        out.write("     {%d, %dLL, %d, %d, %s, %s, %s, '%s', false},\n" % (
+        out.write("     {%d, %dLL, %d, %d, %s, %s, %s, '%s', %s},\n" % (
             o["precision"], o["threshold"], o["edgeitems"], o["linewidth"],
             "true" if o["suppress"] else "false", c_string(o["nanstr"]),
-            c_string(o["infstr"]), o["sign"]))
+            c_string(o["infstr"]), o["sign"], "true" if o["legacy"] == "1.13" else "false"))
         out.write("     %s,\n     %s,\n     %s,\n     %s},\n" % (
             c_string(s), c_string(r), c_string(tf), c_string(tfr)))
     out.write("};\n\n#define N_FMT_CASES %d\n" % len(CASES))

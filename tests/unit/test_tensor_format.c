@@ -271,6 +271,28 @@ static void test_tf_examples(void **state)
     expect_case("0d bool", f_scalar, "False");
 }
 
+static bool f_legacy_scalar_str(const FmtCase *c, const NnTensor *t, StrBuf *sb)
+{
+    return tensor_format_scalar_np_opts(t, &c->opts, sb, false);
+}
+
+static bool f_legacy_scalar_repr(const FmtCase *c, const NnTensor *t, StrBuf *sb)
+{
+    return tensor_format_scalar_np_opts(t, &c->opts, sb, true);
+}
+
+/* numpy 1.24 under legacy='1.13': str(np.float64(1e-5)) is '1e-05', its
+ * repr '1.0000000000000001e-05'; np.float32(0.1) prints '0.1' both ways. */
+static void test_legacy_scalars(void **state)
+{
+    (void)state;
+    expect_case("legacy 0d f64", f_legacy_scalar_str, "1e-05");
+    expect_case("legacy 0d f64", f_legacy_scalar_repr, "1.0000000000000001e-05");
+    expect_case("legacy 0d f32", f_legacy_scalar_str, "0.1");
+    expect_case("legacy 0d f32", f_legacy_scalar_repr, "0.1");
+    expect_case("legacy 0d i32", f_legacy_scalar_repr, "7");
+}
+
 static void test_names(void **state)
 {
     (void)state;
@@ -300,6 +322,7 @@ int main(void)
         cmocka_unit_test(test_tf_repr),
         cmocka_unit_test(test_null_options),
         cmocka_unit_test(test_tf_examples),
+        cmocka_unit_test(test_legacy_scalars),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
