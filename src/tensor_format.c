@@ -143,32 +143,47 @@ static void dec_step(Dec *x, int dir)
     }
 }
 
-/* The shortest digits that read back as a (a finite, >= 0) in its own
- * precision, the closest to a when several have that length: the digits
- * numpy's dragon4 prints in "unique" mode. */
-static void dec_shortest(double a, bool f32, Dec *out)
+/* Whether some p-digit decimal reads back as a: the correctly rounded one,
+ * or else its neighbour on a's other side (at a power of two the interval
+ * is lopsided and only the farther one may be inside it). */
+static bool dec_try(double a, bool f32, int p, Dec *out)
 {
     char buf[64];
-    int maxp = f32 ? 9 : 17;
+    snprintf(buf, sizeof buf, "%.*e", p - 1, a);
+    dec_parse_sci(buf, out);
+    double back = dec_value(out, f32);
+    if (back == a)
+        return true;
+    Dec other = *out;
+    dec_step(&other, back < a ? 1 : -1);
+    if (dec_value(&other, f32) != a)
+        return false;
+    *out = other;
+    return true;
+}
+
+/* The shortest digits that read back as a (a finite, >= 0) in its own
+ * precision, the closest to a when several have that length: the digits
+ * numpy's dragon4 prints in "unique" mode.  A length that works makes every
+ * longer one work, so the length is found by bisection. */
+static void dec_shortest(double a, bool f32, Dec *out)
+{
     if (a == 0) {
         strcpy(out->d, "0");
         out->n = 1;
         out->e = 0;
         return;
     }
-    for (int p = 1; p <= maxp; p++) {
-        snprintf(buf, sizeof buf, "%.*e", p - 1, a);
-        dec_parse_sci(buf, out);
-        double back = dec_value(out, f32);
-        if (back == a)
-            break;
-        Dec other = *out;          /* the p-digit neighbour on a's other side */
-        dec_step(&other, back < a ? 1 : -1);
-        if (dec_value(&other, f32) == a) {
-            *out = other;
-            break;
-        }
+    int lo = 1, hi = f32 ? 9 : 17;     /* hi always works */
+    while (lo < hi) {
+        int mid = (lo + hi) / 2;
+        Dec x;
+        if (dec_try(a, f32, mid, &x))
+            hi = mid;
+        else
+            lo = mid + 1;
     }
+    dec_try(a, f32, lo, out);
     dec_strip(out);
 }
 
@@ -267,8 +282,8 @@ typedef struct ElemFmt {
     bool legacy;                /* legacy='1.13' */
     char sign;                  /* the sign option in effect */
     /* FloatingFormat */
-    bool exp_format, unique, trim_k;
-    int precision, min_digits;
+    bool exp_format, unique;
+    int precision;              /* in scientific: the shared digit count */
     int pad_left, pad_right, exp_size;
     /* IntegerFormat */
     int int_width;
@@ -360,8 +375,6 @@ static void float_fill(ElemFmt *f, const NnTensor *t, bool summ)
     f->exp_format = wants_exp(&s, f);
     f->precision = o->precision;
     f->unique = !(f->legacy && f->exp_format);
-    f->trim_k = false;
-    f->min_digits = 0;
     f->pad_left = f->pad_right = 0;
     f->exp_size = -1;
     if (s.any_finite) {
@@ -371,8 +384,7 @@ static void float_fill(ElemFmt *f, const NnTensor *t, bool summ)
             if (f->legacy)
                 f->pad_left = 3;
             f->exp_size = s.max_exp - 1;
-            f->trim_k = true;
-            f->precision = f->min_digits = s.max_frac;
+            f->precision = s.max_frac;     /* trim 'k', min_digits = precision */
             f->pad_right = f->exp_size + 2 + f->precision;
         } else {
             f->pad_right = s.max_frac;
