@@ -15,6 +15,7 @@
  * Signal handling lives only here and in main.c (STYLE.md).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -415,20 +416,23 @@ static void clear_after_sigint(Repl *R)
     R->pending.len = 0;
 }
 
-/* Reads one line with readline.  Returns NULL at end of input. */
+/* Reads one line with readline.  Returns NULL at end of input.  SIGINT is
+ * blocked except inside pselect(), so a Ctrl-C is never lost between the
+ * check of the flag and the wait. */
 static char *read_line_tty(Repl *R, bool *more)
 {
     int fd = fileno(rl_instream);
+    sigset_t block, waitmask;
+    sigemptyset(&block);
+    sigaddset(&block, SIGINT);
+    pthread_sigmask(SIG_BLOCK, &block, &waitmask);
+    sigdelset(&waitmask, SIGINT);
     got = false;
     got_line = NULL;
     fflush(stdout);
     fflush(stderr);
     rl_callback_handler_install(*more ? PROMPT_MORE : PROMPT, on_line);
     while (!got) {
-        fd_set fds;
-        FD_ZERO(&fds);
-        FD_SET(fd, &fds);
-        int r = select(fd + 1, &fds, NULL, NULL, NULL);
         if (prompt_sigint) {
             prompt_sigint = 0;
             clear_after_sigint(R);
@@ -436,19 +440,25 @@ static char *read_line_tty(Repl *R, bool *more)
             rl_callback_handler_install(PROMPT, on_line);
             continue;
         }
+        fd_set fds;
+        FD_ZERO(&fds);
+        FD_SET(fd, &fds);
+        int r = pselect(fd + 1, &fds, NULL, NULL, NULL, &waitmask);
         if (r < 0 && errno != EINTR) {
             rl_callback_handler_remove();
-            return NULL;
+            break;
         }
         if (r > 0)
             rl_callback_read_char();
     }
+    pthread_sigmask(SIG_UNBLOCK, &block, NULL);
     return got_line;
 }
 
 static void loop_tty(Repl *R)
 {
     bool more = false;
+    rl_catch_signals = 0;        /* SIGINT is ours (see read_line_tty) */
     complete_install(R);
     history_open(R);
     while (!R->quit) {
