@@ -12,11 +12,12 @@
 #include <string.h>
 #include "help.h"
 
-/* Defined in value.c (declared at the end of value.h); weak so that help
- * falls back to repr() while an accessor is missing. */
+/* Accessors declared at the end of value.h and interp.h; weak so that
+ * help falls back to repr() while one is missing. */
 #pragma weak native_def
 #pragma weak module_doc
 #pragma weak type_native_class
+#pragma weak interp_get_builtin
 
 typedef struct Topic {
     const char *name;
@@ -227,27 +228,9 @@ static bool lookup_first(Interp *I, const char *name, Value *out)
         return false;
     if (found)
         return true;
-    Value names;
-    if (interp_visible_names(I, &names)) {
-        /* A built-in: fetch it through a temporary global. */
-        bool visible = false;
-        for (size_t i = 0; val_is_obj(names, OBJ_LIST) && i < as_list(names)->len; i++) {
-            Value s = as_list(names)->items[i];
-            visible |= val_is_obj(s, OBJ_STR) && strcmp(str_cstr(s), name) == 0;
-        }
-        value_decref(names);
-        char code[300];
-        int n = snprintf(code, sizeof code, "__nnsh_help__ = %s\n", name);
-        if (visible && n > 0 && (size_t)n < sizeof code &&
-            interp_run(I, code, (size_t)n, "<help>", 0) == RUN_OK) {
-            bool ok = interp_get_global(I, "__nnsh_help__", out, &found) && found;
-            interp_run(I, "del __nnsh_help__\n", 18, "<help>", 0);
-            interp_clear_error(I);
-            if (ok)
-                return true;
-        }
-        interp_clear_error(I);
-    }
+    if (interp_get_builtin && interp_get_builtin(I, name, out, &found) && found)
+        return true;
+    interp_clear_error(I);
     const char *module = strcmp(name, "tf") == 0 ? "tensorflow" :
                          strcmp(name, "np") == 0 ? "numpy" : name;
     if (interp_import(I, module, out))

@@ -136,4 +136,9 @@ struct NnCtx *interp_nn(Interp *I);            /* the lib context (seed, threads
 const char *interp_current_file(const Interp *I);
 int interp_current_line(const Interp *I);
 
+
+/* ---- added for help.c: a built-in by name (help('len'), :help print) ---- */
+/* Like interp_get_global, for the built-ins (print, len, ...). */
+bool interp_get_builtin(Interp *I, const char *name, Value *out, bool *found);
+
 #endif

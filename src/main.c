@@ -261,10 +261,8 @@ static int run_session(Options *o)
     bool tty = isatty(STDIN_FILENO);
     bool stay = o->interactive || (!o->code && !o->file && tty);
     const char *argv0 = o->code ? "-c" : o->file ? o->file : "";
-    if (!set_argv(I, argv0, o->args, o->nargs)) {
-        fputs(interp_error_text(I), stderr);
-        interp_clear_error(I);
-    }
+    if (!set_argv(I, argv0, o->args, o->nargs))
+        interp_clear_error(I);     /* no sys module: nothing to set */
     bool ran = true, exited = false;
     if (o->code)
         status = run_text(I, o->code, strlen(o->code), "<string>", &exited);
