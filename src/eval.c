@@ -1,1 +1,0 @@
-/* eval.c - to be written. */

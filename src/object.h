@@ -1,0 +1,240 @@
+/* object.h - private layouts of the heap objects and of the Interp, shared
+ * by value.c, value_ops.c, value_attr.c, types.c, args.c, interp.c, scope.c
+ * and eval_*.c (the language core).  Nothing outside the core includes it:
+ * other files reach values through value.h and interp.h only.
+ *
+ * Ownership follows value.h: struct fields holding a Value or an Obj* own
+ * one reference; Chunk* fields own one chunk reference.
+ */
+#ifndef NNSH_OBJECT_H
+#define NNSH_OBJECT_H
+
+#include "interp.h"
+
+/* ---- built-in type tags (index into Interp.types) ---- */
+typedef enum {
+    T_NONE, T_BOOL, T_INT, T_FLOAT, T_STR, T_LIST, T_TUPLE, T_DICT, T_SET,
+    T_RANGE, T_SLICE, T_FUNCTION, T_BUILTIN, T_METHOD, T_MODULE, T_TYPE,
+    T_OBJECT, T_CELL, T_ITER, T_ENUMERATE, T_ZIP, T_COUNT
+} TypeTag;
+
+/* Exception classes beyond ErrKind's (indices after ERR_KIND_COUNT). */
+typedef enum {
+    X_BASE = ERR_KIND_COUNT, X_ARITH, X_LOOKUP, X_UNBOUND, X_MODNOTFOUND,
+    X_TABERROR, X_COUNT
+} ExcExtra;
+
+typedef struct ObjType {
+    Obj obj;
+    char *name;
+    struct ObjType **bases;   /* retained */
+    int nbases;
+    Value dict;               /* attributes and methods (a dict) */
+    int tag;                  /* TypeTag for built-in types, -1 otherwise */
+    int exc;                  /* ErrKind/ExcExtra for exception classes, -1 otherwise */
+    bool is_exception;        /* an exception class or subclass */
+    const NativeClass *ncls;  /* the class of native instances, or NULL */
+    NativeFn ctor;            /* native class types: what calling the type does */
+} ObjType;
+
+typedef struct ObjInstance {
+    Obj obj;
+    ObjType *cls;             /* retained */
+    Value dict;               /* instance attributes */
+    Value args;               /* exceptions: the args tuple (unset otherwise) */
+    char *msg;                /* exceptions made from a C error: literal str(e) */
+} ObjInstance;
+
+typedef struct ObjCell {
+    Obj obj;
+    Value v;                  /* unset when empty */
+} ObjCell;
+
+/* Scope information of one function, lambda, comprehension or class body. */
+enum { SC_LOCAL = 1, SC_CELL, SC_FREE, SC_GLOBAL };
+typedef struct Code {
+    int refcount;
+    Value names;              /* dict: name -> int (kind | index << 4) */
+    int nfree;
+    char **freenames;         /* malloc'd copies */
+    bool is_class;
+} Code;
+
+typedef struct ObjFunc {
+    Obj obj;
+    const Node *node;         /* NODE_DEF or NODE_LAMBDA */
+    Chunk *chunk;             /* retained: keeps node alive */
+    Code *code;
+    const char *name;         /* in the chunk arena */
+    Value *defaults;          /* one per param (unset: none) */
+    int nparams;
+    ObjCell **closure;        /* code->nfree retained cells */
+    Value dict;               /* function attributes (lazy) */
+    ObjType *owner;           /* borrowed: the class whose body defined it (super()) */
+} ObjFunc;
+
+typedef struct ObjNativeFn {
+    Obj obj;
+    const NativeDef *def;
+    const char *qualname;
+    Value self;
+} ObjNativeFn;
+
+typedef struct ObjBound {
+    Obj obj;
+    Value fn, self;
+} ObjBound;
+
+typedef struct ObjModule {
+    Obj obj;
+    char *name;
+    char *doc;
+    Value dict;
+} ObjModule;
+
+typedef struct ObjRange {
+    Obj obj;
+    int64_t start, stop, step;
+} ObjRange;
+
+typedef struct ObjSlice {
+    Obj obj;
+    Value lower, upper, step;
+} ObjSlice;
+
+typedef enum { IT_SEQ, IT_STR, IT_RANGE, IT_DICT, IT_ENUMERATE, IT_ZIP } IterKind;
+typedef struct ObjIter {
+    Obj obj;
+    IterKind ik;
+    Value src;                /* the iterated object (or inner iterators tuple) */
+    int64_t pos, count;       /* position; enumerate counter */
+    size_t expect_len;        /* dicts: size at start */
+} ObjIter;
+
+/* ---- the interpreter ---- */
+typedef struct Frame {
+    struct Frame *back;
+    Code *code;               /* NULL at module level */
+    ObjFunc *func;            /* the running function (borrowed), or NULL */
+    Value locals;             /* dict (unset at module level) */
+    ObjCell **closure;
+    bool own_closure;         /* comprehensions and class bodies capture their own */
+} Frame;
+
+/* How a statement ended. */
+enum { EX_NORMAL, EX_ERROR, EX_BREAK, EX_CONTINUE, EX_RETURN };
+
+typedef struct ModEntry {
+    char *name;
+    ModuleCreateFn create;
+} ModEntry;
+
+struct Interp {
+    Value globals, builtins, modules;
+    ModEntry *registry;
+    int nregistry, capregistry;
+    ObjType *types[T_COUNT];
+    ObjType *exc[X_COUNT];
+    Value native_types;       /* dict: int(NativeClass*) -> type */
+    struct NnCtx *nn;
+    /* the pending error */
+    bool err;
+    ErrKind err_kind;
+    char *err_msg;
+    Value err_exc;            /* the exception instance, or unset */
+    Chunk *err_chunk;
+    int err_line, err_col;
+    StrBuf err_text;
+    Value handling;           /* exception of the innermost active except */
+    Value retval;             /* the value of a `return` being unwound */
+    int exit_status;
+    /* evaluation state */
+    Frame *frame;
+    const Node *cur_node;
+    Chunk *cur_chunk;
+    int depth;
+    const Node *stmt;         /* current statement (warnings) */
+    /* repr recursion guard */
+    Obj *repr_stack[64];
+    int repr_depth;
+    WriteFn out_fn;
+    void *out_ud;
+};
+
+#define MAX_DEPTH 1000
+
+/* value.c */
+Obj *obj_alloc(Interp *I, ObjKind kind, size_t size);   /* refcount 1; NULL + MemoryError */
+uint64_t str_hash_bytes(const char *s, size_t n);
+size_t utf8_len(const char *s, size_t n);
+/* dict lookup by C string without building a str */
+DictEntry *dict_find_cstr(Value dict, const char *key);
+bool dict_next(Value dict, size_t *pos, Value *key, Value *val);   /* borrowed */
+bool value_is_hashable(Value v);
+bool cell_new(Interp *I, Value v, ObjCell **out);
+void code_unref(Code *c);
+bool sb_repr_str(StrBuf *sb, const char *s, size_t n);
+bool list_copy_items(Interp *I, ObjList *src, size_t lo, size_t hi, bool tuple, Value *out);
+
+/* value_attr.c */
+const char *suggest_name(const char *name, Value names);   /* borrowed from names */
+
+/* value_ops.c */
+bool value_identical(Value a, Value b);
+bool num_as_double(Value v, double *out);
+bool value_slice_get(Interp *I, Value obj, ObjSlice *sl, Value *out);
+bool slice_indices(Interp *I, ObjSlice *sl, int64_t len, int64_t *start, int64_t *stop,
+                   int64_t *step, int64_t *count);
+bool value_contains(Interp *I, Value container, Value item, bool *out);
+bool iter_new(Interp *I, IterKind ik, Value src, Value *out);
+
+/* types.c */
+bool types_install(Interp *I);
+ObjType *value_type_obj(Interp *I, Value v);            /* borrowed */
+bool type_is_subclass(const ObjType *t, const ObjType *base);
+ObjType *exc_class_for_kind(Interp *I, int kind);
+int exc_kind_of_class(const ObjType *t);
+bool type_call(Interp *I, ObjType *t, const Args *a, Value *out);
+bool type_lookup(ObjType *t, const char *name, Value *out);  /* borrowed; MRO */
+bool exc_new(Interp *I, ObjType *cls, const Value *args, int nargs, Value *out);
+bool exc_message(Interp *I, Value exc, StrBuf *sb);      /* str(e) */
+bool native_type_get(Interp *I, const NativeClass *cls, ObjType **out);
+
+/* interp.c */
+void interp_set_error_exc(Interp *I, Value exc);         /* raise an instance (retains) */
+bool interp_error_exc_value(Interp *I, Value *out);      /* the pending error as instance */
+void interp_note_position(Interp *I);
+
+/* A saved pending error (try/finally, with): moved out of and back into I. */
+typedef struct ErrState {
+    bool err;
+    ErrKind kind;
+    char *msg;
+    Value exc;
+    Chunk *chunk;
+    int line, col;
+} ErrState;
+void err_save(Interp *I, ErrState *st);       /* I has no pending error after */
+void err_restore(Interp *I, ErrState *st);    /* replaces whatever is pending */
+void err_drop(ErrState *st);
+
+/* scope.c */
+Code *code_analyze(Interp *I, const Node *fn, const Code *parent);
+int code_lookup(const Code *c, const char *name, int *index);
+
+/* eval_*.c */
+bool eval_expr(Interp *I, const Node *n, Value *out);
+bool eval_chunk(Interp *I, Chunk *c, bool interactive);
+int exec_stmt(Interp *I, const Node *n);                 /* EX_* */
+bool eval_load_name(Interp *I, const char *name, Value *out);
+bool eval_store_name(Interp *I, const char *name, Value v);
+bool eval_delete_name(Interp *I, const char *name);
+bool eval_func_new(Interp *I, const Node *n, Value *out);
+bool frame_enter(Interp *I, Frame *f, Code *code, ObjFunc *func);
+void frame_leave(Interp *I, Frame *f);
+bool assign_target(Interp *I, const Node *t, Value v);
+bool func_call(Interp *I, ObjFunc *f, const Args *a, Value *out);
+bool user_instance_special(Interp *I, Value self, const char *name, int npos,
+                           const Value *pos, Value *out, bool *found);
+
+#endif
