@@ -13,7 +13,7 @@
 /* Bound on the height of the tree (nesting plus left-deep chains such as
  * a+b+c or f()()()), so that the parser, ast_dump and the evaluator can
  * recurse over any tree it returns without overflowing the C stack. */
-#define PARSE_MAX_HEIGHT 1000
+#define PARSE_MAX_HEIGHT 2000
 
 typedef struct Parser {
     Lexer *lx;
