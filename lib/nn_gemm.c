@@ -296,7 +296,7 @@ const char *nn_gemm_builtin_isa(void)
         int64_t ncap = j->n < isa->nc ? (j->n + isa->nr - 1) / isa->nr * isa->nr : isa->nc; \
         int64_t kcap = j->k < isa->kc ? j->k : isa->kc;                                   \
         j->mcap = mcap;                                                                   \
-        j->per_task = (size_t)(kcap * (mcap + ncap) + 64);                                \
+        j->per_task = (size_t)((kcap * (mcap + ncap) + 64 + 15) & ~(int64_t)15);          \
         NnStatus st = ctx ? ctx->status : NN_OK;                                          \
         char *raw = ctx ? nn_alloc(ctx, j->per_task * sizeof(T) * (size_t)j->ntasks + 64, \
                                    "GEMM packing buffers")                                \
