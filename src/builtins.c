@@ -136,7 +136,7 @@ static bool b_input(Interp *I, Value self, const Args *a, Value *out)
     return ok;
 }
 
-static bool b_exit(Interp *I, Value self, const Args *a, Value *out)
+bool builtins_exit(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
     (void)out;
@@ -839,7 +839,7 @@ static bool b_ascii(Interp *I, Value self, const Args *a, Value *out)
 
 /* CPython's hash of a float (Python/pyhash.c _Py_HashDouble), so that
  * hash(1.5) and hash(2) print what Python prints. */
-static int64_t hash_double(double v)
+int64_t builtins_hash_double(double v)
 {
     if (isinf(v))
         return v > 0 ? 314159 : -314159;
@@ -887,7 +887,7 @@ static bool b_hash(Interp *I, Value self, const Args *a, Value *out)
     switch (x.kind) {
     case VAL_INT: *out = val_int(hash_int(x.as.i)); return true;
     case VAL_BOOL: *out = val_int(x.as.b); return true;
-    case VAL_FLOAT: *out = val_int(hash_double(x.as.f)); return true;
+    case VAL_FLOAT: *out = val_int(builtins_hash_double(x.as.f)); return true;
     default: break;
     }
     if (!value_hash(I, x, &h))
@@ -1068,7 +1068,7 @@ static const NativeDef builtin_defs[] = {
     {"chr", b_chr, "chr(i)", "The one-character string of Unicode code point i.\nExample: chr(65) -> 'A'"},
     {"dir", b_dir, "dir(object=None)", "The sorted names of the session (no argument) or the attributes of object.\nExample: dir('abc') lists the str methods"},
     {"divmod", b_divmod, "divmod(x, y)", "The pair (x // y, x % y).\nExample: divmod(7, 2) -> (3, 1)"},
-    {"exit", b_exit, "exit(code=None)", "Ends the program (or the session) with exit status code (0 for None; a message prints and gives 1).\nExample: exit(0)"},
+    {"exit", builtins_exit, "exit(code=None)", "Ends the program (or the session) with exit status code (0 for None; a message prints and gives 1).\nExample: exit(0)"},
     {"filter", b_filter, "filter(function, iterable)", "An iterator over the elements for which function is true (None: the true elements).\nExample: list(filter(lambda x: x > 1, [1, 2, 3])) -> [2, 3]"},
     {"format", b_format, "format(value, format_spec='')", "value formatted with the format-spec mini-language.\nExample: format(3.14159, '.2f') -> '3.14'"},
     {"getattr", b_getattr, "getattr(object, name, default=<unset>)", "The attribute `name` of object, or default when it has none.\nExample: getattr('abc', 'upper')() -> 'ABC'"},
@@ -1090,7 +1090,7 @@ static const NativeDef builtin_defs[] = {
     {"ord", b_ord, "ord(c)", "The Unicode code point of a one-character string.\nExample: ord('A') -> 65"},
     {"pow", b_pow, "pow(base, exp, mod=None)", "base ** exp, or base ** exp % mod computed efficiently for integers.\nExample: pow(2, 10) -> 1024; pow(3, 4, 5) -> 1"},
     {"print", b_print, "print(*values, sep=' ', end='\\n', file=None, flush=False)", "Writes the values as str(), separated by sep and followed by end (file: sys.stderr or any object with write()).\nExample: print('loss', 0.25, sep=': ') prints loss: 0.25"},
-    {"quit", b_exit, "quit(code=None)", "Same as exit().\nExample: quit()"},
+    {"quit", builtins_exit, "quit(code=None)", "Same as exit().\nExample: quit()"},
     {"repr", b_repr, "repr(obj)", "The printable representation of obj (what the prompt echoes).\nExample: repr('hi') -> \"'hi'\""},
     {"reversed", b_reversed, "reversed(sequence)", "An iterator over the elements of a sequence in reverse order.\nExample: list(reversed([1, 2, 3])) -> [3, 2, 1]"},
     {"round", b_round, "round(number, ndigits=None)", "number rounded to ndigits decimals (an int when ndigits is None); ties go to the even digit.\nExample: round(2.5) -> 2; round(2.675, 2) -> 2.67"},

@@ -576,7 +576,7 @@ static bool d_popitem(Interp *I, Value self, const Args *a, Value *out)
 /* d.update(other) for a dict or an iterable of pairs. */
 static bool update_from(Interp *I, Value self, Value other)
 {
-    if (val_is_obj(other, OBJ_DICT)) {
+    if (val_is_obj(other, OBJ_DICT) || val_is_obj(other, OBJ_SET)) {
         ObjDict *o = as_dict(other);
         for (size_t i = 0; i < o->nentries; i++)
             if (o->entries[i].key.kind != VAL_UNSET &&

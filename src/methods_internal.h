@@ -1,6 +1,7 @@
-/* methods_internal.h - shared between methods.c (list, tuple, dict, set and
- * the dispatch) and methods_str.c (str).  Private to those two files; owned
- * by the built-ins engineer.  Depends on value.h and interp.h only.
+/* methods_internal.h - shared by the built-ins engineer's files: methods.c
+ * (list, tuple, dict, set and the dispatch), methods_str.c (str),
+ * builtins.c, pymods.c and pymods_random.c; private to them.  Depends on
+ * value.h and interp.h only.
  */
 #ifndef NNSH_METHODS_INTERNAL_H
 #define NNSH_METHODS_INTERNAL_H
@@ -30,5 +31,12 @@ bool meth_range(Interp *I, const char *fname, const char *s, size_t n, Value sta
 /* Sorts a list in place: stable, keys from key (unset/None: the items),
  * Python's reverse semantics.  Used by list.sort and sorted(). */
 bool methods_sort_list(Interp *I, Value list, Value key, bool reverse);
+
+/* builtins.c: CPython's hash of a float (hash(1.5), random.seed(1.5)). */
+int64_t builtins_hash_double(double v);
+/* builtins.c: exit()/quit()/sys.exit(): raises SystemExit with the code. */
+bool builtins_exit(Interp *I, Value self, const Args *a, Value *out);
+/* pymods_random.c: creates the `random` module (for pymods_install). */
+bool pymods_random_create(Interp *I, Value *out);
 
 #endif

@@ -218,12 +218,8 @@ static bool split_ws(Interp *I, const char *s, size_t n, int64_t maxsplit, Value
             i++;
         if (i >= n)
             return true;
-        if (maxsplit-- == 0) {
-            size_t end = n;
-            while (end > i && is_ws(s[end - 1]))
-                end--;
-            return push_str(I, list, s + i, end - i);
-        }
+        if (maxsplit-- == 0)
+            return push_str(I, list, s + i, n - i);
         size_t j = i;
         while (j < n && !is_ws(s[j]))
             j++;
@@ -286,12 +282,8 @@ static bool rsplit_into(Interp *I, const char *s, size_t n, Value sep, int64_t m
                 end--;
             if (end == 0)
                 return true;
-            if (maxsplit-- == 0) {
-                size_t st = 0;
-                while (st < end && is_ws(s[st]))
-                    st++;
-                return push_str(I, list, s + st, end - st);
-            }
+            if (maxsplit-- == 0)
+                return push_str(I, list, s, end);
             size_t j = end;
             while (j > 0 && !is_ws(s[j - 1]))
                 j--;

@@ -1,1 +1,1227 @@
-/* pymods.c - to be written. */
+/* pymods.c - Python's standard modules that scripts import: math, time,
+ * sys, os, os.path and functools (random is in pymods_random.c).  Results
+ * and error messages follow Python 3.11 ("math domain error", ...).
+ *
+ * Owned by the built-ins engineer.  Modules are registered lazily with
+ * interp_register_module and built on first import.  Depends on value.h,
+ * interp.h and modules.h only.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include "modules.h"
+#include "methods_internal.h"
+
+extern char **environ;
+
+static const char *tname(Value v)
+{
+    return v.kind == VAL_NONE ? "NoneType" : value_type_name(v);
+}
+
+/* A real number argument, with Python's TypeError otherwise. */
+static bool real(Interp *I, Value v, double *out)
+{
+    switch (v.kind) {
+    case VAL_INT: *out = (double)v.as.i; return true;
+    case VAL_BOOL: *out = v.as.b; return true;
+    case VAL_FLOAT: *out = v.as.f; return true;
+    default: break;
+    }
+    if (val_is_obj(v, OBJ_NATIVE_OBJ))
+        return value_to_float(I, v, out);
+    return interp_error(I, ERR_TYPE, "must be real number, not %s", tname(v));
+}
+
+/* An integral argument (int or bool; a float is a TypeError as in Python). */
+static bool integral(Interp *I, Value v, int64_t *out)
+{
+    if (v.kind == VAL_FLOAT)
+        return interp_error(I, ERR_TYPE, "'float' object cannot be interpreted as an integer");
+    return value_as_index(I, v, out);
+}
+
+/* ---- math: one-argument functions ---- */
+
+static double degrees(double x) { return x * (180.0 / M_PI); }
+static double radians(double x) { return x * (M_PI / 180.0); }
+
+/* Python's math_1: NaN from a non-NaN is a domain error, an infinity from a
+ * finite x is a range error (can_overflow) or a domain error. */
+static bool math1(Interp *I, const Args *a, const char *fname, double (*fn)(double),
+                  bool can_overflow, Value *out)
+{
+    Value x;
+    double d;
+    if (!args_parse(I, fname, a, "x", &x) || !real(I, x, &d))
+        return false;
+    bool pole = (fn == tgamma || fn == lgamma) && d <= 0 && d == floor(d);
+    if (pole || ((fn == log10 || fn == log2) && d <= 0) || (fn == log1p && d <= -1))
+        return interp_error(I, ERR_VALUE, "math domain error");
+    double r = fn(d);
+    if (isnan(r) && !isnan(d))
+        return interp_error(I, ERR_VALUE, "math domain error");
+    if (isinf(r) && isfinite(d))
+        return can_overflow ? interp_error(I, ERR_OVERFLOW, "math range error")
+                            : interp_error(I, ERR_VALUE, "math domain error");
+    *out = val_float(r);
+    return true;
+}
+
+#define MATH1(name, fn, ovf) \
+    static bool m1_##name(Interp *I, Value self, const Args *a, Value *out) \
+    { (void)self; return math1(I, a, "math." #name, fn, ovf, out); }
+MATH1(acos, acos, false)
+MATH1(acosh, acosh, false)
+MATH1(asin, asin, false)
+MATH1(asinh, asinh, false)
+MATH1(atan, atan, false)
+MATH1(atanh, atanh, false)
+MATH1(cos, cos, false)
+MATH1(cosh, cosh, true)
+MATH1(degrees, degrees, false)
+MATH1(erf, erf, false)
+MATH1(erfc, erfc, false)
+MATH1(exp, exp, true)
+MATH1(expm1, expm1, true)
+MATH1(fabs, fabs, false)
+MATH1(gamma, tgamma, true)
+MATH1(lgamma, lgamma, true)
+MATH1(log10, log10, false)
+MATH1(log1p, log1p, false)
+MATH1(log2, log2, false)
+MATH1(radians, radians, false)
+MATH1(sin, sin, false)
+MATH1(sinh, sinh, true)
+MATH1(sqrt, sqrt, false)
+MATH1(tan, tan, false)
+MATH1(tanh, tanh, false)
+
+/* ---- math: the others ---- */
+
+static bool m_log(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[2];
+    double x, b = M_E;
+    if (!args_parse(I, "math.log", a, "x, base=", v) || !real(I, v[0], &x))
+        return false;
+    if (v[1].kind != VAL_UNSET && !real(I, v[1], &b))
+        return false;
+    if (x <= 0 || b <= 0)
+        return interp_error(I, ERR_VALUE, "math domain error");
+    if (v[1].kind == VAL_UNSET) {
+        *out = val_float(log(x));
+        return true;
+    }
+    if (b == 1)
+        return interp_error(I, ERR_ZERO_DIVISION, "float division by zero");
+    *out = val_float(log(x) / log(b));
+    return true;
+}
+
+static bool m_pow(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[2];
+    double x, y;
+    if (!args_parse(I, "math.pow", a, "x, y", v) || !real(I, v[0], &x) || !real(I, v[1], &y))
+        return false;
+    if (x == 0 && y < 0)
+        return interp_error(I, ERR_VALUE, "math domain error");
+    double r = pow(x, y);
+    if (isnan(r) && !isnan(x) && !isnan(y))
+        return interp_error(I, ERR_VALUE, "math domain error");
+    if (isinf(r) && isfinite(x) && isfinite(y))
+        return interp_error(I, ERR_OVERFLOW, "math range error");
+    *out = val_float(r);
+    return true;
+}
+
+static bool two_reals(Interp *I, const Args *a, const char *fname, const char *spec, double *x,
+                      double *y)
+{
+    Value v[2];
+    return args_parse(I, fname, a, spec, v) && real(I, v[0], x) && real(I, v[1], y);
+}
+
+static bool m_atan2(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    double y, x;
+    if (!two_reals(I, a, "math.atan2", "y, x", &y, &x))
+        return false;
+    *out = val_float(atan2(y, x));
+    return true;
+}
+
+static bool m_copysign(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    double x, y;
+    if (!two_reals(I, a, "math.copysign", "x, y", &x, &y))
+        return false;
+    *out = val_float(copysign(x, y));
+    return true;
+}
+
+static bool m_fmod(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    double x, y;
+    if (!two_reals(I, a, "math.fmod", "x, y", &x, &y))
+        return false;
+    if ((y == 0 && !isnan(x)) || isinf(x))
+        return interp_error(I, ERR_VALUE, "math domain error");
+    *out = val_float(fmod(x, y));
+    return true;
+}
+
+static bool m_hypot(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    double acc = 0;
+    if (a->nkw)
+        return interp_error(I, ERR_TYPE, "hypot() takes no keyword arguments");
+    for (int i = 0; i < a->npos; i++) {
+        double d;
+        if (!real(I, a->pos[i], &d))
+            return false;
+        acc = hypot(acc, d);
+    }
+    *out = val_float(acc);
+    return true;
+}
+
+/* floor/ceil/trunc: an int, as Python. */
+static bool rounding(Interp *I, const Args *a, const char *fname, double (*fn)(double),
+                     Value *out)
+{
+    Value x;
+    double d;
+    if (!args_parse(I, fname, a, "x", &x))
+        return false;
+    if (x.kind == VAL_INT || x.kind == VAL_BOOL) {
+        *out = val_int(x.kind == VAL_INT ? x.as.i : x.as.b);
+        return true;
+    }
+    if (!real(I, x, &d))
+        return false;
+    d = fn(d);
+    if (isnan(d))
+        return interp_error(I, ERR_VALUE, "cannot convert float NaN to integer");
+    if (isinf(d))
+        return interp_error(I, ERR_OVERFLOW, "cannot convert float infinity to integer");
+    if (fabs(d) >= 9.2233720368547758e18)
+        return interp_error(I, ERR_OVERFLOW, "int too large to convert");
+    *out = val_int((int64_t)d);
+    return true;
+}
+
+static bool m_floor(Interp *I, Value s, const Args *a, Value *o) { (void)s; return rounding(I, a, "math.floor", floor, o); }
+static bool m_ceil(Interp *I, Value s, const Args *a, Value *o) { (void)s; return rounding(I, a, "math.ceil", ceil, o); }
+static bool m_trunc(Interp *I, Value s, const Args *a, Value *o) { (void)s; return rounding(I, a, "math.trunc", trunc, o); }
+
+typedef enum { P_NAN, P_INF, P_FINITE } FloatPred;
+
+static bool predicate(Interp *I, const Args *a, const char *fname, FloatPred p, Value *out)
+{
+    Value x;
+    double d;
+    if (!args_parse(I, fname, a, "x", &x) || !real(I, x, &d))
+        return false;
+    *out = val_bool(p == P_NAN ? isnan(d) : p == P_INF ? isinf(d) : isfinite(d));
+    return true;
+}
+
+static bool m_isnan(Interp *I, Value s, const Args *a, Value *o) { (void)s; return predicate(I, a, "math.isnan", P_NAN, o); }
+static bool m_isinf(Interp *I, Value s, const Args *a, Value *o) { (void)s; return predicate(I, a, "math.isinf", P_INF, o); }
+static bool m_isfinite(Interp *I, Value s, const Args *a, Value *o) { (void)s; return predicate(I, a, "math.isfinite", P_FINITE, o); }
+
+static bool m_isclose(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[4];
+    double x, y, rel = 1e-9, abs_tol = 0;
+    if (!args_parse(I, "math.isclose", a, "a, b, *, rel_tol=, abs_tol=", v) ||
+        !real(I, v[0], &x) || !real(I, v[1], &y) ||
+        (v[2].kind != VAL_UNSET && !real(I, v[2], &rel)) ||
+        (v[3].kind != VAL_UNSET && !real(I, v[3], &abs_tol)))
+        return false;
+    if (rel < 0 || abs_tol < 0)
+        return interp_error(I, ERR_VALUE, "tolerances must be non-negative");
+    if (x == y) {
+        *out = val_bool(true);
+        return true;
+    }
+    if (isinf(x) || isinf(y)) {
+        *out = val_bool(false);
+        return true;
+    }
+    double diff = fabs(y - x);
+    *out = val_bool((diff <= fabs(rel * y)) || (diff <= fabs(rel * x)) || diff <= abs_tol);
+    return true;
+}
+
+static bool m_factorial(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value x;
+    int64_t n, r = 1;
+    if (!args_parse(I, "math.factorial", a, "n", &x) || !integral(I, x, &n))
+        return false;
+    if (n < 0)
+        return interp_error(I, ERR_VALUE, "factorial() not defined for negative values");
+    if (n > 20)
+        return interp_error(I, ERR_OVERFLOW, "factorial(%lld) does not fit a 64-bit int",
+                            (long long)n);
+    for (int64_t i = 2; i <= n; i++)
+        r *= i;
+    *out = val_int(r);
+    return true;
+}
+
+static int64_t gcd64(int64_t a, int64_t b)
+{
+    uint64_t x = a < 0 ? (uint64_t)0 - (uint64_t)a : (uint64_t)a;
+    uint64_t y = b < 0 ? (uint64_t)0 - (uint64_t)b : (uint64_t)b;
+    while (y) {
+        uint64_t t = x % y;
+        x = y;
+        y = t;
+    }
+    return (int64_t)x;
+}
+
+static bool gcd_lcm(Interp *I, const Args *a, bool lcm, Value *out)
+{
+    int64_t acc = lcm ? 1 : 0;
+    if (a->nkw)
+        return interp_error(I, ERR_TYPE, "%s() takes no keyword arguments", lcm ? "lcm" : "gcd");
+    for (int i = 0; i < a->npos; i++) {
+        int64_t n;
+        if (!integral(I, a->pos[i], &n))
+            return false;
+        if (!lcm) {
+            acc = gcd64(acc, n);
+        } else if (acc == 0 || n == 0) {
+            acc = 0;
+        } else {
+            __int128 l = (__int128)(acc / gcd64(acc, n)) * n;
+            if (l < 0)
+                l = -l;
+            if (l > INT64_MAX)
+                return interp_error(I, ERR_OVERFLOW, "lcm does not fit a 64-bit int");
+            acc = (int64_t)l;
+        }
+    }
+    *out = val_int(acc);
+    return true;
+}
+
+static bool m_gcd(Interp *I, Value s, const Args *a, Value *o) { (void)s; return gcd_lcm(I, a, false, o); }
+static bool m_lcm(Interp *I, Value s, const Args *a, Value *o) { (void)s; return gcd_lcm(I, a, true, o); }
+
+/* comb(n, k) and perm(n, k) with overflow checks. */
+static bool comb_perm(Interp *I, const Args *a, const char *fname, bool comb, Value *out)
+{
+    Value v[2];
+    int64_t n, k;
+    if (!args_parse(I, fname, a, comb ? "n, k" : "n, k=", v) || !integral(I, v[0], &n))
+        return false;
+    k = n;
+    if ((v[1].kind != VAL_UNSET && v[1].kind != VAL_NONE) && !integral(I, v[1], &k))
+        return false;
+    if (n < 0)
+        return interp_error(I, ERR_VALUE, "n must be a non-negative integer");
+    if (k < 0)
+        return interp_error(I, ERR_VALUE, "k must be a non-negative integer");
+    if (k > n) {
+        *out = val_int(0);
+        return true;
+    }
+    if (comb && k > n - k)
+        k = n - k;
+    __int128 r = 1;
+    for (int64_t i = 0; i < k; i++) {
+        r = comb ? r * (n - i) / (i + 1) : r * (n - i);
+        if (r > INT64_MAX)
+            return interp_error(I, ERR_OVERFLOW, "%s result does not fit a 64-bit int", fname + 5);
+    }
+    *out = val_int((int64_t)r);
+    return true;
+}
+
+static bool m_comb(Interp *I, Value s, const Args *a, Value *o) { (void)s; return comb_perm(I, a, "math.comb", true, o); }
+static bool m_perm(Interp *I, Value s, const Args *a, Value *o) { (void)s; return comb_perm(I, a, "math.perm", false, o); }
+
+static bool m_isqrt(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value x;
+    int64_t n;
+    if (!args_parse(I, "math.isqrt", a, "n", &x) || !integral(I, x, &n))
+        return false;
+    if (n < 0)
+        return interp_error(I, ERR_VALUE, "isqrt() argument must be nonnegative");
+    int64_t r = (int64_t)sqrt((double)n);
+    while (r > 0 && (__int128)r * r > n)
+        r--;
+    while ((__int128)(r + 1) * (r + 1) <= n)
+        r++;
+    *out = val_int(r);
+    return true;
+}
+
+static bool m_prod(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[2], items;
+    if (!args_parse(I, "math.prod", a, "iterable, *, start=", v) || !value_to_list(I, v[0], &items))
+        return false;
+    Value acc = v[1].kind == VAL_UNSET ? val_int(1) : v[1];
+    value_incref(acc);
+    bool ok = true;
+    for (size_t i = 0; ok && i < as_list(items)->len; i++) {
+        Value r;
+        ok = value_binop(I, BIN_MUL, acc, as_list(items)->items[i], &r);
+        if (ok) {
+            value_decref(acc);
+            acc = r;
+        }
+    }
+    value_decref(items);
+    if (!ok) {
+        value_decref(acc);
+        return false;
+    }
+    *out = acc;
+    return true;
+}
+
+/* fsum: Shewchuk's exact partial sums (the algorithm of Python's msum). */
+static bool m_fsum(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value it, items;
+    if (!args_parse(I, "math.fsum", a, "seq", &it) || !value_to_list(I, it, &items))
+        return false;
+    size_t n = as_list(items)->len, np = 0;
+    double *p = malloc((n + 1) * sizeof *p);
+    bool ok = p || interp_error(I, ERR_MEMORY, "out of memory");
+    double special = 0;
+    for (size_t i = 0; ok && i < n; i++) {
+        double x;
+        ok = real(I, as_list(items)->items[i], &x);
+        if (!ok)
+            break;
+        if (!isfinite(x)) {
+            special += x;
+            continue;
+        }
+        size_t j = 0;
+        for (size_t k = 0; k < np; k++) {
+            double y = p[k];
+            if (fabs(x) < fabs(y)) { double t = x; x = y; y = t; }
+            double hi = x + y, lo = y - (hi - x);
+            if (lo != 0)
+                p[j++] = lo;
+            x = hi;
+        }
+        np = j;
+        p[np++] = x;
+    }
+    value_decref(items);
+    if (!ok) {
+        free(p);
+        return false;
+    }
+    double hi = 0;
+    if (special != 0 || isnan(special)) {
+        hi = special;
+    } else if (np) {
+        size_t k = np - 1;
+        hi = p[k];
+        double lo = 0;
+        while (k > 0) {
+            double x = hi, y = p[--k];
+            hi = x + y;
+            lo = y - (hi - x);
+            if (lo != 0)
+                break;
+        }
+        if (k > 0 && ((lo < 0 && p[k - 1] < 0) || (lo > 0 && p[k - 1] > 0))) {
+            double y = lo * 2, x = hi + y;
+            if (y == x - hi)
+                hi = x;
+        }
+    }
+    free(p);
+    *out = val_float(hi);
+    return true;
+}
+
+static const NativeDef math_defs[] = {
+    {"acos", m1_acos, "acos(x)", "The arc cosine of x, in radians.\nExample: math.acos(1) -> 0.0"},
+    {"acosh", m1_acosh, "acosh(x)", "The inverse hyperbolic cosine of x.\nExample: math.acosh(1) -> 0.0"},
+    {"asin", m1_asin, "asin(x)", "The arc sine of x, in radians.\nExample: math.asin(0) -> 0.0"},
+    {"asinh", m1_asinh, "asinh(x)", "The inverse hyperbolic sine of x.\nExample: math.asinh(0) -> 0.0"},
+    {"atan", m1_atan, "atan(x)", "The arc tangent of x, in radians.\nExample: math.atan(1) -> 0.7853981633974483"},
+    {"atanh", m1_atanh, "atanh(x)", "The inverse hyperbolic tangent of x.\nExample: math.atanh(0) -> 0.0"},
+    {"cos", m1_cos, "cos(x)", "The cosine of x (radians).\nExample: math.cos(0) -> 1.0"},
+    {"cosh", m1_cosh, "cosh(x)", "The hyperbolic cosine of x.\nExample: math.cosh(0) -> 1.0"},
+    {"degrees", m1_degrees, "degrees(x)", "Converts radians to degrees.\nExample: math.degrees(math.pi) -> 180.0"},
+    {"erf", m1_erf, "erf(x)", "The error function of x.\nExample: math.erf(0) -> 0.0"},
+    {"erfc", m1_erfc, "erfc(x)", "The complementary error function 1 - erf(x).\nExample: math.erfc(0) -> 1.0"},
+    {"exp", m1_exp, "exp(x)", "e raised to the power x.\nExample: math.exp(1) -> 2.718281828459045"},
+    {"expm1", m1_expm1, "expm1(x)", "exp(x) - 1, accurate for small x.\nExample: math.expm1(0) -> 0.0"},
+    {"fabs", m1_fabs, "fabs(x)", "The absolute value of x as a float.\nExample: math.fabs(-2) -> 2.0"},
+    {"gamma", m1_gamma, "gamma(x)", "The Gamma function at x.\nExample: math.gamma(5) -> 24.0"},
+    {"lgamma", m1_lgamma, "lgamma(x)", "The natural logarithm of |Gamma(x)|.\nExample: math.lgamma(1) -> 0.0"},
+    {"log10", m1_log10, "log10(x)", "The base-10 logarithm of x.\nExample: math.log10(1000) -> 3.0"},
+    {"log1p", m1_log1p, "log1p(x)", "The natural logarithm of 1 + x, accurate for small x.\nExample: math.log1p(0) -> 0.0"},
+    {"log2", m1_log2, "log2(x)", "The base-2 logarithm of x.\nExample: math.log2(8) -> 3.0"},
+    {"radians", m1_radians, "radians(x)", "Converts degrees to radians.\nExample: math.radians(180) -> 3.141592653589793"},
+    {"sin", m1_sin, "sin(x)", "The sine of x (radians).\nExample: math.sin(0) -> 0.0"},
+    {"sinh", m1_sinh, "sinh(x)", "The hyperbolic sine of x.\nExample: math.sinh(0) -> 0.0"},
+    {"sqrt", m1_sqrt, "sqrt(x)", "The square root of x.\nExample: math.sqrt(2) -> 1.4142135623730951"},
+    {"tan", m1_tan, "tan(x)", "The tangent of x (radians).\nExample: math.tan(0) -> 0.0"},
+    {"tanh", m1_tanh, "tanh(x)", "The hyperbolic tangent of x.\nExample: math.tanh(0) -> 0.0"},
+    {"atan2", m_atan2, "atan2(y, x)", "The arc tangent of y/x in radians, using the signs of both to pick the quadrant.\nExample: math.atan2(1, 1) -> 0.7853981633974483"},
+    {"ceil", m_ceil, "ceil(x)", "The smallest int >= x.\nExample: math.ceil(1.2) -> 2"},
+    {"comb", m_comb, "comb(n, k)", "The number of ways to choose k items from n.\nExample: math.comb(5, 2) -> 10"},
+    {"copysign", m_copysign, "copysign(x, y)", "x with the sign of y.\nExample: math.copysign(1, -0.0) -> -1.0"},
+    {"factorial", m_factorial, "factorial(n)", "n! for an int n >= 0.\nExample: math.factorial(5) -> 120"},
+    {"floor", m_floor, "floor(x)", "The largest int <= x.\nExample: math.floor(-1.5) -> -2"},
+    {"fmod", m_fmod, "fmod(x, y)", "The C remainder of x / y (sign of x).\nExample: math.fmod(-7, 3) -> -1.0"},
+    {"fsum", m_fsum, "fsum(seq)", "The exactly rounded sum of the floats of seq.\nExample: math.fsum([0.1] * 10) -> 1.0"},
+    {"gcd", m_gcd, "gcd(*integers)", "The greatest common divisor.\nExample: math.gcd(12, 18) -> 6"},
+    {"hypot", m_hypot, "hypot(*coordinates)", "The Euclidean norm sqrt(sum(x*x)).\nExample: math.hypot(3, 4) -> 5.0"},
+    {"isclose", m_isclose, "isclose(a, b, *, rel_tol=1e-09, abs_tol=0.0)", "True when a and b are close in relative or absolute terms.\nExample: math.isclose(0.1 + 0.2, 0.3) -> True"},
+    {"isfinite", m_isfinite, "isfinite(x)", "True when x is neither infinite nor NaN.\nExample: math.isfinite(1e308) -> True"},
+    {"isinf", m_isinf, "isinf(x)", "True when x is an infinity.\nExample: math.isinf(math.inf) -> True"},
+    {"isnan", m_isnan, "isnan(x)", "True when x is NaN.\nExample: math.isnan(float('nan')) -> True"},
+    {"isqrt", m_isqrt, "isqrt(n)", "The integer square root of n >= 0.\nExample: math.isqrt(10) -> 3"},
+    {"lcm", m_lcm, "lcm(*integers)", "The least common multiple.\nExample: math.lcm(4, 6) -> 12"},
+    {"log", m_log, "log(x, base=math.e)", "The logarithm of x to base (natural by default).\nExample: math.log(8, 2) -> 3.0"},
+    {"perm", m_perm, "perm(n, k=None)", "The number of ordered arrangements of k items from n.\nExample: math.perm(5, 2) -> 20"},
+    {"pow", m_pow, "pow(x, y)", "x raised to the power y, as a float.\nExample: math.pow(2, 0.5) -> 1.4142135623730951"},
+    {"prod", m_prod, "prod(iterable, *, start=1)", "The product of start and the elements.\nExample: math.prod([2, 3, 4]) -> 24"},
+    {"trunc", m_trunc, "trunc(x)", "x truncated toward zero, as an int.\nExample: math.trunc(-1.7) -> -1"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static bool add_float(Interp *I, Value mod, const char *name, double d)
+{
+    return module_set(I, mod, name, val_float(d));
+}
+
+static bool create_math(Interp *I, Value *out)
+{
+    Value mod;
+    if (!module_new(I, "math", "Python's math module: functions of real numbers and the "
+                    "constants pi, e, tau, inf and nan.", &mod))
+        return false;
+    bool ok = module_add_natives(I, mod, math_defs) && add_float(I, mod, "pi", M_PI) &&
+              add_float(I, mod, "e", M_E) && add_float(I, mod, "tau", 2 * M_PI) &&
+              add_float(I, mod, "inf", INFINITY) && add_float(I, mod, "nan", NAN);
+    if (!ok) {
+        value_decref(mod);
+        return false;
+    }
+    *out = mod;
+    return true;
+}
+
+/* ---- time ---- */
+
+static double clock_seconds(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static bool no_args(Interp *I, const char *fname, const Args *a)
+{
+    Value none_[1];
+    return args_parse(I, fname, a, "", none_);
+}
+
+static bool t_time(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    if (!no_args(I, "time.time", a))
+        return false;
+    *out = val_float(clock_seconds(CLOCK_REALTIME));
+    return true;
+}
+
+static bool t_time_ns(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    struct timespec ts;
+    if (!no_args(I, "time.time_ns", a))
+        return false;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    *out = val_int((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+    return true;
+}
+
+static bool t_perf_counter(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    if (!no_args(I, "time.perf_counter", a))
+        return false;
+    *out = val_float(clock_seconds(CLOCK_MONOTONIC));
+    return true;
+}
+
+static bool t_process_time(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    if (!no_args(I, "time.process_time", a))
+        return false;
+    *out = val_float(clock_seconds(CLOCK_PROCESS_CPUTIME_ID));
+    return true;
+}
+
+/* Sleeps in slices of at most 50 ms so Ctrl-C interrupts promptly. */
+static bool t_sleep(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v;
+    double secs;
+    if (!args_parse(I, "time.sleep", a, "secs", &v) || !real(I, v, &secs))
+        return false;
+    if (secs < 0)
+        return interp_error(I, ERR_VALUE, "sleep length must be non-negative");
+    double end = clock_seconds(CLOCK_MONOTONIC) + secs;
+    for (;;) {
+        if (!interp_check_interrupt(I))
+            return false;
+        double left = end - clock_seconds(CLOCK_MONOTONIC);
+        if (left <= 0)
+            break;
+        if (left > 0.05)
+            left = 0.05;
+        struct timespec ts = {0, (long)(left * 1e9)};
+        nanosleep(&ts, NULL);
+    }
+    *out = val_none();
+    return true;
+}
+
+static bool t_strftime(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value fmt;
+    const char *f;
+    if (!args_parse(I, "time.strftime", a, "format", &fmt) ||
+        !arg_str(I, "strftime", "format", fmt, &f))
+        return false;
+    time_t now = time(NULL);
+    struct tm tm;
+    char buf[512];
+    localtime_r(&now, &tm);
+    size_t n = strftime(buf, sizeof buf, f, &tm);
+    return str_new(I, buf, n, out);
+}
+
+static const NativeDef time_defs[] = {
+    {"monotonic", t_perf_counter, "monotonic()", "Seconds of a clock that never goes back (for durations).\nExample: t0 = time.monotonic()"},
+    {"perf_counter", t_perf_counter, "perf_counter()", "Seconds of a high-resolution clock, for timing code.\nExample: t0 = time.perf_counter(); ...; print(time.perf_counter() - t0)"},
+    {"process_time", t_process_time, "process_time()", "CPU seconds used by this process.\nExample: time.process_time()"},
+    {"sleep", t_sleep, "sleep(secs)", "Waits secs seconds (Ctrl-C interrupts).\nExample: time.sleep(0.5)"},
+    {"strftime", t_strftime, "strftime(format)", "The local time formatted with strftime codes.\nExample: time.strftime('%Y-%m-%d')"},
+    {"time", t_time, "time()", "Seconds since the Unix epoch, as a float.\nExample: time.time()"},
+    {"time_ns", t_time_ns, "time_ns()", "Nanoseconds since the Unix epoch, as an int.\nExample: time.time_ns()"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static bool create_time(Interp *I, Value *out)
+{
+    Value mod;
+    if (!module_new(I, "time", "Python's time module: clocks and sleep.", &mod))
+        return false;
+    if (!module_add_natives(I, mod, time_defs)) {
+        value_decref(mod);
+        return false;
+    }
+    *out = mod;
+    return true;
+}
+
+/* ---- sys: stdout/stderr objects, argv, exit ---- */
+
+typedef struct Stream {
+    int fd;             /* 1 or 2 */
+} Stream;
+
+static void stream_finalize(void *data)
+{
+    free(data);
+}
+
+static bool stream_repr(Interp *I, Value self, StrBuf *sb);
+
+static bool st_write(Interp *I, Value self, const Args *a, Value *out);
+static bool st_flush(Interp *I, Value self, const Args *a, Value *out);
+
+static const NativeDef stream_methods[] = {
+    {"flush", st_flush, "flush()", "Flushes buffered output.\nExample: sys.stdout.flush()"},
+    {"write", st_write, "write(s)", "Writes the string s and returns its length.\nExample: sys.stderr.write('warning\\n')"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static const NativeClass stream_class = {
+    .name = "TextIOWrapper", .finalize = stream_finalize, .repr = stream_repr,
+    .methods = stream_methods,
+    .doc = "sys.stdout or sys.stderr: write(s) and flush(), and print(..., file=...).",
+};
+
+static bool stream_repr(Interp *I, Value self, StrBuf *sb)
+{
+    (void)I;
+    Stream *s = native_obj_data(self, &stream_class);
+    sb_printf(sb, "<_io.TextIOWrapper name='<%s>' mode='w' encoding='utf-8'>",
+              s->fd == 2 ? "stderr" : "stdout");
+    return true;
+}
+
+static bool st_write(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v;
+    if (!args_parse(I, "write", a, "s", &v))
+        return false;
+    if (!val_is_obj(v, OBJ_STR))
+        return interp_error(I, ERR_TYPE, "write() argument must be str, not %s", tname(v));
+    Stream *s = native_obj_data(self, &stream_class);
+    if (s->fd == 2) {
+        fflush(stdout);
+        fwrite(str_cstr(v), 1, as_str(v)->len, stderr);
+    } else {
+        interp_write(I, str_cstr(v), as_str(v)->len);
+    }
+    *out = val_int((int64_t)meth_cp_count(str_cstr(v), as_str(v)->len));
+    return true;
+}
+
+static bool st_flush(Interp *I, Value self, const Args *a, Value *out)
+{
+    Stream *s = native_obj_data(self, &stream_class);
+    if (!no_args(I, "flush", a))
+        return false;
+    fflush(s->fd == 2 ? stderr : stdout);
+    *out = val_none();
+    return true;
+}
+
+static bool sys_getrecursionlimit(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    if (!no_args(I, "sys.getrecursionlimit", a))
+        return false;
+    *out = val_int(1000);
+    return true;
+}
+
+static bool sys_setrecursionlimit(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v;
+    int64_t n;
+    if (!args_parse(I, "sys.setrecursionlimit", a, "limit", &v) || !integral(I, v, &n))
+        return false;
+    if (n < 1)
+        return interp_error(I, ERR_VALUE, "recursion limit must be greater or equal than 1");
+    *out = val_none();   /* nnsh keeps its fixed limit of 1000 calls */
+    return true;
+}
+
+static const NativeDef sys_defs[] = {
+    {"exit", builtins_exit, "exit(code=None)", "Ends the program with exit status code, as exit().\nExample: sys.exit(1)"},
+    {"getrecursionlimit", sys_getrecursionlimit, "getrecursionlimit()", "The maximum call depth (1000 in nnsh).\nExample: sys.getrecursionlimit() -> 1000"},
+    {"setrecursionlimit", sys_setrecursionlimit, "setrecursionlimit(limit)", "Accepted for compatibility; nnsh's call depth limit stays 1000.\nExample: sys.setrecursionlimit(5000)"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static bool add_stream(Interp *I, Value mod, const char *name, int fd)
+{
+    Stream *s = malloc(sizeof *s);
+    Value v;
+    if (!s)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    s->fd = fd;
+    if (!native_obj_new(I, &stream_class, s, &v))
+        return false;
+    bool ok = module_set(I, mod, name, v);
+    value_decref(v);
+    return ok;
+}
+
+static bool add_value(Interp *I, Value mod, const char *name, bool made, Value v)
+{
+    if (!made)
+        return false;
+    bool ok = module_set(I, mod, name, v);
+    value_decref(v);
+    return ok;
+}
+
+static bool sys_fill(Interp *I, Value mod)
+{
+    Value v, t[3];
+    bool ok = add_stream(I, mod, "stdout", 1) && add_stream(I, mod, "stderr", 2) &&
+              add_value(I, mod, "argv", list_new(I, 0, &v), v) &&
+              add_value(I, mod, "path", list_new(I, 0, &v), v) &&
+              add_value(I, mod, "version", str_from_cstr(I, "3.11.0 (nnsh)", &v), v) &&
+              add_value(I, mod, "platform", str_from_cstr(I, "linux", &v), v) &&
+              add_value(I, mod, "byteorder", str_from_cstr(I, "little", &v), v) &&
+              module_set(I, mod, "maxsize", val_int(INT64_MAX));
+    if (!ok || !str_from_cstr(I, "final", &t[0]))
+        return false;
+    ok = add_value(I, mod, "version_info",
+                   tuple_pack(I, &v, 5, val_int(3), val_int(11), val_int(0), t[0], val_int(0)), v);
+    value_decref(t[0]);
+    return ok;
+}
+
+static bool create_sys(Interp *I, Value *out)
+{
+    Value mod;
+    if (!module_new(I, "sys", "Python's sys module: argv, stdout, stderr, exit, version, "
+                    "platform, maxsize.", &mod))
+        return false;
+    if (!module_add_natives(I, mod, sys_defs) || !sys_fill(I, mod)) {
+        value_decref(mod);
+        return false;
+    }
+    *out = mod;
+    return true;
+}
+
+/* ---- os and os.path ---- */
+
+static bool path_arg(Interp *I, const char *fname, Value v, const char **out)
+{
+    if (!val_is_obj(v, OBJ_STR))
+        return interp_error(I, ERR_TYPE, "%s: path should be string, not %s", fname, tname(v));
+    *out = str_cstr(v);
+    return true;
+}
+
+static bool os_error(Interp *I, const char *path)
+{
+    int e = errno;
+    return interp_error(I, e == ENOENT ? ERR_FILE_NOT_FOUND : ERR_IO, "[Errno %d] %s: '%s'", e,
+                        strerror(e), path);
+}
+
+static bool os_getcwd(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    char buf[4096];
+    if (!no_args(I, "os.getcwd", a))
+        return false;
+    if (!getcwd(buf, sizeof buf))
+        return os_error(I, ".");
+    return str_from_cstr(I, buf, out);
+}
+
+static bool os_listdir(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v, list;
+    const char *path = ".";
+    if (!args_parse(I, "os.listdir", a, "path=", &v))
+        return false;
+    if (v.kind != VAL_UNSET && !path_arg(I, "listdir", v, &path))
+        return false;
+    DIR *d = opendir(path);
+    if (!d)
+        return os_error(I, path);
+    bool ok = list_new(I, 0, &list);
+    struct dirent *e;
+    while (ok && (e = readdir(d))) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        Value name;
+        ok = str_from_cstr(I, e->d_name, &name) && list_append(I, list, name);
+        if (ok)
+            value_decref(name);
+    }
+    closedir(d);
+    Value unset = {VAL_UNSET, {0}};
+    if (ok && !methods_sort_list(I, list, unset, false))
+        ok = false;
+    if (!ok) {
+        value_decref(list);
+        return false;
+    }
+    *out = list;
+    return true;
+}
+
+static bool os_getenv(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v[2];
+    const char *key;
+    if (!args_parse(I, "os.getenv", a, "key, default=", v) || !arg_str(I, "getenv", "key", v[0], &key))
+        return false;
+    const char *val = getenv(key);
+    if (val)
+        return str_from_cstr(I, val, out);
+    *out = v[1].kind == VAL_UNSET ? val_none() : v[1];
+    value_incref(*out);
+    return true;
+}
+
+static bool os_makedirs(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v[3];
+    const char *path;
+    bool exist_ok = false;
+    if (!args_parse(I, "os.makedirs", a, "name, mode=, exist_ok=", v) ||
+        !path_arg(I, "makedirs", v[0], &path) ||
+        (v[2].kind != VAL_UNSET && !value_truth(I, v[2], &exist_ok)))
+        return false;
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        mkdir(buf, 0777);
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0) {
+        struct stat st;
+        if (errno != EEXIST || !exist_ok || stat(buf, &st) != 0 || !S_ISDIR(st.st_mode))
+            return os_error(I, path);
+    }
+    *out = val_none();
+    return true;
+}
+
+static bool os_remove(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v;
+    const char *path;
+    if (!args_parse(I, "os.remove", a, "path", &v) || !path_arg(I, "remove", v, &path))
+        return false;
+    if (unlink(path) != 0)
+        return os_error(I, path);
+    *out = val_none();
+    return true;
+}
+
+static const NativeDef os_defs[] = {
+    {"getcwd", os_getcwd, "getcwd()", "The current working directory.\nExample: os.getcwd()"},
+    {"getenv", os_getenv, "getenv(key, default=None)", "The environment variable key, or default.\nExample: os.getenv('HOME')"},
+    {"listdir", os_listdir, "listdir(path='.')", "The names of the entries of a directory (sorted in nnsh).\nExample: os.listdir('data')"},
+    {"makedirs", os_makedirs, "makedirs(name, mode=0o777, exist_ok=False)", "Creates a directory and its missing parents.\nExample: os.makedirs('out/models', exist_ok=True)"},
+    {"remove", os_remove, "remove(path)", "Deletes a file.\nExample: os.remove('old.nns')"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static bool stat_pred(Interp *I, const Args *a, const char *fname, int what, Value *out)
+{
+    Value v;
+    const char *path;
+    struct stat st;
+    if (!args_parse(I, fname, a, "path", &v) || !path_arg(I, fname + 8, v, &path))
+        return false;
+    bool r = stat(path, &st) == 0;
+    if (what == 1)
+        r = r && S_ISREG(st.st_mode);
+    else if (what == 2)
+        r = r && S_ISDIR(st.st_mode);
+    *out = val_bool(r);
+    return true;
+}
+
+static bool p_exists(Interp *I, Value s, const Args *a, Value *o) { (void)s; return stat_pred(I, a, "os.path.exists", 0, o); }
+static bool p_isfile(Interp *I, Value s, const Args *a, Value *o) { (void)s; return stat_pred(I, a, "os.path.isfile", 1, o); }
+static bool p_isdir(Interp *I, Value s, const Args *a, Value *o) { (void)s; return stat_pred(I, a, "os.path.isdir", 2, o); }
+
+static bool p_getsize(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v;
+    const char *path;
+    struct stat st;
+    if (!args_parse(I, "os.path.getsize", a, "path", &v) || !path_arg(I, "getsize", v, &path))
+        return false;
+    if (stat(path, &st) != 0)
+        return os_error(I, path);
+    *out = val_int((int64_t)st.st_size);
+    return true;
+}
+
+static bool p_join(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    StrBuf sb;
+    if (a->nkw || a->npos < 1)
+        return interp_error(I, ERR_TYPE, "join() missing 1 required positional argument: 'a'");
+    sb_init(&sb);
+    for (int i = 0; i < a->npos; i++) {
+        const char *p;
+        if (!path_arg(I, "join()", a->pos[i], &p)) {
+            sb_free(&sb);
+            return false;
+        }
+        if (p[0] == '/')
+            sb.len = 0;
+        else if (sb.len && sb.data[sb.len - 1] != '/')
+            sb_putc(&sb, '/');
+        sb_puts(&sb, p);
+    }
+    return sb_to_str(I, &sb, out);
+}
+
+/* Index just past the last '/' of p (0 when none). */
+static size_t tail_start(const char *p, size_t n)
+{
+    while (n && p[n - 1] != '/')
+        n--;
+    return n;
+}
+
+static bool p_split_parts(Interp *I, const Args *a, const char *fname, int which, Value *out)
+{
+    Value v;
+    const char *p;
+    if (!args_parse(I, fname, a, "p", &v) || !path_arg(I, fname + 8, v, &p))
+        return false;
+    size_t n = as_str(v)->len, t = tail_start(p, n), h = t;
+    while (h > 1 && p[h - 1] == '/')   /* dirname strips trailing slashes except root */
+        h--;
+    if (which == 0)
+        return str_new(I, p + t, n - t, out);
+    if (which == 1)
+        return str_new(I, p, h, out);
+    Value head, tail;
+    if (!str_new(I, p, h, &head))
+        return false;
+    if (!str_new(I, p + t, n - t, &tail)) {
+        value_decref(head);
+        return false;
+    }
+    bool ok = tuple_pack(I, out, 2, head, tail);
+    value_decref(head);
+    value_decref(tail);
+    return ok;
+}
+
+static bool p_basename(Interp *I, Value s, const Args *a, Value *o) { (void)s; return p_split_parts(I, a, "os.path.basename", 0, o); }
+static bool p_dirname(Interp *I, Value s, const Args *a, Value *o) { (void)s; return p_split_parts(I, a, "os.path.dirname", 1, o); }
+static bool p_split(Interp *I, Value s, const Args *a, Value *o) { (void)s; return p_split_parts(I, a, "os.path.split", 2, o); }
+
+static bool p_splitext(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v, root, ext;
+    const char *p;
+    if (!args_parse(I, "os.path.splitext", a, "p", &v) || !path_arg(I, "splitext", v, &p))
+        return false;
+    size_t n = as_str(v)->len, t = tail_start(p, n), dot = n;
+    size_t lead = t;
+    while (lead < n && p[lead] == '.')   /* leading dots of the name do not count */
+        lead++;
+    for (size_t i = n; i > lead; i--)
+        if (p[i - 1] == '.') {
+            dot = i - 1;
+            break;
+        }
+    if (!str_new(I, p, dot, &root))
+        return false;
+    if (!str_new(I, p + dot, n - dot, &ext)) {
+        value_decref(root);
+        return false;
+    }
+    bool ok = tuple_pack(I, out, 2, root, ext);
+    value_decref(root);
+    value_decref(ext);
+    return ok;
+}
+
+static bool p_abspath(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v;
+    const char *p;
+    char buf[4096];
+    if (!args_parse(I, "os.path.abspath", a, "path", &v) || !path_arg(I, "abspath", v, &p))
+        return false;
+    if (p[0] == '/')
+        return str_from_cstr(I, p, out);
+    if (!getcwd(buf, sizeof buf))
+        return os_error(I, ".");
+    return str_printf(I, out, "%s%s%s", buf, *p ? "/" : "", p);
+}
+
+static bool p_expanduser(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v;
+    const char *p, *home = getenv("HOME");
+    if (!args_parse(I, "os.path.expanduser", a, "path", &v) || !path_arg(I, "expanduser", v, &p))
+        return false;
+    if (p[0] == '~' && (p[1] == '/' || !p[1]) && home)
+        return str_printf(I, out, "%s%s", home, p + 1);
+    value_incref(v);
+    *out = v;
+    return true;
+}
+
+static const NativeDef path_defs[] = {
+    {"abspath", p_abspath, "abspath(path)", "The absolute version of path.\nExample: os.path.abspath('data')"},
+    {"basename", p_basename, "basename(p)", "The final component of a path.\nExample: os.path.basename('a/b.csv') -> 'b.csv'"},
+    {"dirname", p_dirname, "dirname(p)", "The directory part of a path.\nExample: os.path.dirname('a/b.csv') -> 'a'"},
+    {"exists", p_exists, "exists(path)", "True when path names an existing file or directory.\nExample: os.path.exists('model.h5')"},
+    {"expanduser", p_expanduser, "expanduser(path)", "Replaces a leading ~ with the home directory.\nExample: os.path.expanduser('~/data')"},
+    {"getsize", p_getsize, "getsize(path)", "The size of a file in bytes.\nExample: os.path.getsize('data.csv')"},
+    {"isdir", p_isdir, "isdir(path)", "True when path is an existing directory.\nExample: os.path.isdir('data')"},
+    {"isfile", p_isfile, "isfile(path)", "True when path is an existing regular file.\nExample: os.path.isfile('data.csv')"},
+    {"join", p_join, "join(a, *p)", "Joins path components with '/'.\nExample: os.path.join('data', 'x.csv') -> 'data/x.csv'"},
+    {"split", p_split, "split(p)", "The pair (dirname, basename).\nExample: os.path.split('a/b.csv') -> ('a', 'b.csv')"},
+    {"splitext", p_splitext, "splitext(p)", "The pair (root, extension).\nExample: os.path.splitext('model.h5') -> ('model', '.h5')"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static bool create_os_path(Interp *I, Value *out)
+{
+    Value mod, sep;
+    if (!module_new(I, "os.path", "Python's os.path: path names.", &mod))
+        return false;
+    bool ok = module_add_natives(I, mod, path_defs) &&
+              add_value(I, mod, "sep", str_from_cstr(I, "/", &sep), sep);
+    if (!ok) {
+        value_decref(mod);
+        return false;
+    }
+    *out = mod;
+    return true;
+}
+
+static bool environ_dict(Interp *I, Value *out)
+{
+    Value d;
+    if (!dict_new(I, &d))
+        return false;
+    for (char **e = environ; e && *e; e++) {
+        const char *eq = strchr(*e, '=');
+        Value k, v;
+        if (!eq)
+            continue;
+        if (!str_new(I, *e, (size_t)(eq - *e), &k))
+            goto fail;
+        bool ok = str_from_cstr(I, eq + 1, &v) && dict_set(I, d, k, v);
+        value_decref(k);
+        if (!ok)
+            goto fail;
+        value_decref(v);
+    }
+    *out = d;
+    return true;
+fail:
+    value_decref(d);
+    return false;
+}
+
+static bool create_os(Interp *I, Value *out)
+{
+    Value mod, v;
+    if (!module_new(I, "os", "Python's os module: files, directories and the environment.",
+                    &mod))
+        return false;
+    bool ok = module_add_natives(I, mod, os_defs) &&
+              add_value(I, mod, "path", interp_import(I, "os.path", &v), v) &&
+              add_value(I, mod, "environ", environ_dict(I, &v), v) &&
+              add_value(I, mod, "sep", str_from_cstr(I, "/", &v), v) &&
+              add_value(I, mod, "name", str_from_cstr(I, "posix", &v), v);
+    if (!ok) {
+        value_decref(mod);
+        return false;
+    }
+    *out = mod;
+    return true;
+}
+
+/* ---- functools ---- */
+
+static bool f_reduce(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v[3], items;
+    if (!args_parse(I, "functools.reduce", a, "function, iterable, initial=", v) ||
+        !value_to_list(I, v[1], &items))
+        return false;
+    ObjList *l = as_list(items);
+    size_t i = 0;
+    Value acc = v[2];
+    if (acc.kind == VAL_UNSET) {
+        if (l->len == 0) {
+            value_decref(items);
+            return interp_error(I, ERR_TYPE, "reduce() of empty iterable with no initial value");
+        }
+        acc = l->items[i++];
+    }
+    value_incref(acc);
+    bool ok = true;
+    for (; ok && i < l->len; i++) {
+        Value args[2] = {acc, l->items[i]}, r;
+        ok = interp_call(I, v[0], 2, args, &r);
+        if (ok) {
+            value_decref(acc);
+            acc = r;
+        }
+    }
+    value_decref(items);
+    if (!ok) {
+        value_decref(acc);
+        return false;
+    }
+    *out = acc;
+    return true;
+}
+
+static const NativeDef functools_defs[] = {
+    {"reduce", f_reduce, "reduce(function, iterable, initial=<unset>)", "Folds iterable from the left with a two-argument function.\nExample: functools.reduce(lambda a, b: a * b, [1, 2, 3, 4]) -> 24"},
+    {NULL, NULL, NULL, NULL},
+};
+
+static bool create_functools(Interp *I, Value *out)
+{
+    Value mod;
+    if (!module_new(I, "functools", "Python's functools (reduce).", &mod))
+        return false;
+    if (!module_add_natives(I, mod, functools_defs)) {
+        value_decref(mod);
+        return false;
+    }
+    *out = mod;
+    return true;
+}
+
+bool pymods_install(Interp *I)
+{
+    return interp_register_module(I, "math", create_math) &&
+           interp_register_module(I, "random", pymods_random_create) &&
+           interp_register_module(I, "time", create_time) &&
+           interp_register_module(I, "sys", create_sys) &&
+           interp_register_module(I, "os", create_os) &&
+           interp_register_module(I, "os.path", create_os_path) &&
+           interp_register_module(I, "functools", create_functools);
+}
