@@ -238,13 +238,22 @@ static void put_quoted(Out *o, const char *s, size_t n)
     put(o, "\"", 1);
 }
 
+/* Shortest round-trip digits, fixed notation for exponents -4..15 and
+ * scientific otherwise (like Python's repr, without its ".0"). */
 static void put_float(Out *o, double v)
 {
-    char buf[40];
-    for (int prec = 1; prec <= 17; prec++) {
-        snprintf(buf, sizeof buf, "%.*g", prec, v);
+    char buf[64];
+    int prec = 1;
+    for (; prec < 17; prec++) {
+        snprintf(buf, sizeof buf, "%.*e", prec - 1, v);
         if (strtod(buf, NULL) == v)
             break;
+    }
+    const char *e = strchr(buf, 'e');
+    int exp = e ? atoi(e + 1) : 0;
+    if (e && exp >= -4 && exp < 16) {
+        int decimals = prec - 1 - exp;
+        snprintf(buf, sizeof buf, "%.*f", decimals > 0 ? decimals : 0, v);
     }
     puts_(o, buf);
 }

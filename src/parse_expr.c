@@ -665,7 +665,7 @@ Node *parse_test(Parser *p)
     Node *e = parse_binary(p, PREC_OR);
     if (!e)
         return NULL;
-    if (p_check(p, TOK_WALRUS)) {
+    if (p_check(p, TOK_WALRUS) && p->fstring == 0) {  /* f"{x:=5}" is a spec */
         p_error(p, &p->cur, "assignment expressions (:=) are not supported in nnsh");
         return NULL;
     }
