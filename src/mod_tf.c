@@ -609,7 +609,7 @@ static bool tf_tensordot(Interp *I, Value self, const Args *a, Value *out)
 {
     Value v[4];
     NnTensor *x = NULL, *y = NULL, *cx = NULL, *cy = NULL;
-    int n, aa[NN_MAXDIM], ab[NN_MAXDIM];
+    int n = 0, aa[NN_MAXDIM], ab[NN_MAXDIM];
     bool ok = false;
     (void)self;
     if (!args_parse(I, "tensordot", a, "a, b, axes, name=", v) || !tf_tensor(I, v[0], &x))
@@ -855,6 +855,17 @@ static void tfprint_elem(const NnTensor *t, int64_t flat, StrBuf *sb)
         sb_printf(sb, "%lld", (long long)nn_tensor_get_i64(t, flat));
 }
 
+static void tfprint_sep(StrBuf *sb, const NnTensor *t, int dim)
+{
+    if (dim + 1 == t->ndim) {
+        sb_putc(sb, ' ');
+        return;
+    }
+    sb_putc(sb, '\n');
+    for (int d = 0; d <= dim; d++)
+        sb_putc(sb, ' ');
+}
+
 static void tfprint_rec(const NnTensor *t, int dim, int64_t base, StrBuf *sb)
 {
     if (dim == t->ndim) {
@@ -866,18 +877,13 @@ static void tfprint_rec(const NnTensor *t, int dim, int64_t base, StrBuf *sb)
         inner *= t->shape[d];
     sb_putc(sb, '[');
     for (int64_t i = 0; i < n; i++) {
-        if (n > 6 && i == 3) {
+        if (n > 6 && i == 3) {   /* summarize=3: the first and last three */
+            tfprint_sep(sb, t, dim);
             sb_puts(sb, "...");
             i = n - 3;
-            sb_puts(sb, dim + 1 == t->ndim ? " " : "\n");
-            for (int d = 0; dim + 1 < t->ndim && d <= dim; d++)
-                sb_putc(sb, ' ');
         }
-        if (i > 0 && !(n > 6 && i == n - 3)) {
-            sb_puts(sb, dim + 1 == t->ndim ? " " : "\n");
-            for (int d = 0; dim + 1 < t->ndim && d <= dim; d++)
-                sb_putc(sb, ' ');
-        }
+        if (i > 0)
+            tfprint_sep(sb, t, dim);
         tfprint_rec(t, dim + 1, base + i * inner, sb);
     }
     sb_putc(sb, ']');

@@ -32,8 +32,11 @@ static void index_free(Index *ix)
         nn_tensor_unref(ix->items[i].arr);
 }
 
+/* `...` evaluates to the string "Ellipsis" in nnsh (no str is a valid index). */
 static bool is_ellipsis(Value v)
 {
+    if (val_is_obj(v, OBJ_STR))
+        return strcmp(str_cstr(v), "Ellipsis") == 0;
     return val_is_obj(v, OBJ_TYPE) ? false : strcmp(value_type_name(v), "ellipsis") == 0;
 }
 
