@@ -21,5 +21,6 @@
 #include "nn_core.h"
 #include "nn_tensor.h"
 #include "nn_ops.h"
+#include "nn_model.h"
 
 #endif

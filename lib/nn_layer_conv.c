@@ -1,0 +1,159 @@
+/* nn_layer_conv.c - Conv2D (NHWC, im2col + one GEMM per batch) and
+ * MaxPooling2D, as Keras: kernel (kh, kw, in, filters), 'same' padding puts
+ * the extra row/column at the bottom/right (TensorFlow's rule), max pooling
+ * with 'same' ignores the padded cells.
+ */
+#include "nn_layer.h"
+
+#include <float.h>
+#include <string.h>
+
+static int64_t conv_k(const NnLayer *L)
+{
+    return (int64_t)L->cfg.kernel[0] * L->cfg.kernel[1] * L->ic;
+}
+
+static int64_t stride_h(const NnLayer *L)
+{
+    return L->cfg.strides[0] ? L->cfg.strides[0] : L->cfg.kernel[0];
+}
+
+static int64_t stride_w(const NnLayer *L)
+{
+    return L->cfg.strides[1] ? L->cfg.strides[1] : L->cfg.kernel[1];
+}
+
+/* cols (B*oh*ow, kh*kw*ic) from x (B, ih, iw, ic); zero where padded. */
+static void im2col(const NnLayer *L, const float *x, float *cols, int64_t B)
+{
+    int64_t kh = L->cfg.kernel[0], kw = L->cfg.kernel[1], C = L->ic, K = conv_k(L);
+    int64_t sh = stride_h(L), sw = stride_w(L);
+    for (int64_t b = 0; b < B; b++)
+        for (int64_t oy = 0; oy < L->oh; oy++)
+            for (int64_t ox = 0; ox < L->ow; ox++) {
+                float *dst = cols + ((b * L->oh + oy) * L->ow + ox) * K;
+                for (int64_t ky = 0; ky < kh; ky++) {
+                    int64_t iy = oy * sh - L->pad_t + ky;
+                    for (int64_t kx = 0; kx < kw; kx++, dst += C) {
+                        int64_t ix = ox * sw - L->pad_l + kx;
+                        if (iy < 0 || iy >= L->ih || ix < 0 || ix >= L->iw)
+                            memset(dst, 0, sizeof(float) * (size_t)C);
+                        else
+                            memcpy(dst, x + ((b * L->ih + iy) * L->iw + ix) * C,
+                                   sizeof(float) * (size_t)C);
+                    }
+                }
+            }
+}
+
+/* dx (B, ih, iw, ic) = sum of the dcols patches (col2im). */
+static void col2im(const NnLayer *L, const float *dcols, float *dx, int64_t B)
+{
+    int64_t kh = L->cfg.kernel[0], kw = L->cfg.kernel[1], C = L->ic, K = conv_k(L);
+    int64_t sh = stride_h(L), sw = stride_w(L);
+    memset(dx, 0, sizeof(float) * (size_t)(B * L->in_size));
+    for (int64_t b = 0; b < B; b++)
+        for (int64_t oy = 0; oy < L->oh; oy++)
+            for (int64_t ox = 0; ox < L->ow; ox++) {
+                const float *src = dcols + ((b * L->oh + oy) * L->ow + ox) * K;
+                for (int64_t ky = 0; ky < kh; ky++) {
+                    int64_t iy = oy * sh - L->pad_t + ky;
+                    for (int64_t kx = 0; kx < kw; kx++, src += C) {
+                        int64_t ix = ox * sw - L->pad_l + kx;
+                        if (iy < 0 || iy >= L->ih || ix < 0 || ix >= L->iw)
+                            continue;
+                        float *d = dx + ((b * L->ih + iy) * L->iw + ix) * C;
+                        for (int64_t c = 0; c < C; c++)
+                            d[c] += src[c];
+                    }
+                }
+            }
+}
+
+void nn_conv2d_forward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, int64_t B)
+{
+    int64_t K = conv_k(L), F = L->oc, rows = B * L->oh * L->ow;
+    float *z = L->z ? L->z : L->out;
+    const float *W = nn_weight_ptr(m, L, 0);                       /* (K, F) */
+    im2col(L, x, L->aux, B);
+    nn_gemm_f32(ctx, false, false, rows, F, K, 1.0f, L->aux, K, W, F, 0.0f, z, F);
+    if (L->nw > 1) {
+        const float *b = nn_weight_ptr(m, L, 1);
+        for (int64_t r = 0; r < rows; r++)
+            for (int64_t j = 0; j < F; j++)
+                z[r * F + j] += b[j];
+    }
+    nn_act_forward(L->cfg.activation, L->cfg.act_alpha, z, L->out, rows, F);
+}
+
+void nn_conv2d_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, float *dy,
+                        float *dx, int64_t B)
+{
+    (void)x;
+    int64_t K = conv_k(L), F = L->oc, rows = B * L->oh * L->ow;
+    if (!L->skip_act_backward)
+        nn_act_backward(L->cfg.activation, L->cfg.act_alpha, L->z, L->out, dy, rows, F);
+    if (L->cfg.trainable) {
+        nn_gemm_f32(ctx, true, false, K, F, rows, 1.0f, L->aux, K, dy, F, 0.0f,
+                    nn_grad_ptr(m, L, 0), F);
+        if (L->nw > 1) {
+            float *db = nn_grad_ptr(m, L, 1);
+            memset(db, 0, sizeof(float) * (size_t)F);
+            for (int64_t r = 0; r < rows; r++)
+                for (int64_t j = 0; j < F; j++)
+                    db[j] += dy[r * F + j];
+        }
+    }
+    if (dx) {
+        nn_gemm_f32(ctx, false, true, rows, K, F, 1.0f, dy, F, nn_weight_ptr(m, L, 0), F, 0.0f,
+                    m->scratch, K);
+        col2im(L, m->scratch, dx, B);
+    }
+}
+
+/* ---------------------------------------------------------------- MaxPooling2D */
+
+void nn_maxpool_forward(NnLayer *L, const float *x, int64_t B)
+{
+    int64_t kh = L->cfg.kernel[0], kw = L->cfg.kernel[1], C = L->ic;
+    int64_t sh = stride_h(L), sw = stride_w(L);
+    int32_t *arg = (int32_t *)L->aux;
+    for (int64_t b = 0; b < B; b++) {
+        const float *xb = x + b * L->in_size;
+        for (int64_t oy = 0; oy < L->oh; oy++)
+            for (int64_t ox = 0; ox < L->ow; ox++)
+                for (int64_t c = 0; c < C; c++) {
+                    float best = -FLT_MAX;
+                    int64_t bi = -1;
+                    for (int64_t ky = 0; ky < kh; ky++) {
+                        int64_t iy = oy * sh - L->pad_t + ky;
+                        if (iy < 0 || iy >= L->ih)
+                            continue;
+                        for (int64_t kx = 0; kx < kw; kx++) {
+                            int64_t ix = ox * sw - L->pad_l + kx;
+                            if (ix < 0 || ix >= L->iw)
+                                continue;
+                            int64_t i = (iy * L->iw + ix) * C + c;
+                            if (bi < 0 || xb[i] > best) {
+                                best = xb[i];
+                                bi = i;
+                            }
+                        }
+                    }
+                    int64_t o = b * L->out_size + (oy * L->ow + ox) * C + c;
+                    L->out[o] = best;
+                    arg[o] = (int32_t)bi;
+                }
+    }
+}
+
+void nn_maxpool_backward(NnLayer *L, const float *dy, float *dx, int64_t B)
+{
+    const int32_t *arg = (const int32_t *)L->aux;
+    memset(dx, 0, sizeof(float) * (size_t)(B * L->in_size));
+    for (int64_t b = 0; b < B; b++)
+        for (int64_t o = 0; o < L->out_size; o++) {
+            int64_t k = b * L->out_size + o;
+            dx[b * L->in_size + arg[k]] += dy[k];
+        }
+}

@@ -1,0 +1,281 @@
+/* nn_layer_dense.c - activation functions (forward and backward over rows)
+ * and the layers built from them: Dense (GEMM + fused bias and activation),
+ * Activation, Softmax, ReLU.
+ *
+ * Formulas are Keras's (keras/activations.py, TF 2.x): selu constants,
+ * exact gelu (approximate=False), hard_sigmoid clip(0.2x + 0.5, 0, 1),
+ * leaky_relu slope cfg.act_alpha.
+ */
+#include "nn_layer.h"
+
+#include <math.h>
+#include <string.h>
+
+static const char *const act_names[NN_ACT_COUNT] = {
+    "linear", "relu", "sigmoid", "tanh", "softmax", "elu", "selu", "softplus", "softsign",
+    "swish", "gelu", "leaky_relu", "exponential", "hard_sigmoid", "relu6",
+};
+
+#define SELU_ALPHA 1.6732632423543772848170429916717
+#define SELU_SCALE 1.0507009873554804934193349852946
+
+bool nn_activation_from_name(const char *name, NnActivation *out)
+{
+    if (!name || strcmp(name, "None") == 0 || !name[0]) {
+        *out = NN_ACT_LINEAR;
+        return true;
+    }
+    if (strcmp(name, "silu") == 0) {
+        *out = NN_ACT_SWISH;
+        return true;
+    }
+    for (int a = 0; a < NN_ACT_COUNT; a++)
+        if (strcmp(name, act_names[a]) == 0) {
+            *out = (NnActivation)a;
+            return true;
+        }
+    return false;
+}
+
+const char *nn_activation_name(NnActivation a)
+{
+    return (unsigned)a < NN_ACT_COUNT ? act_names[a] : "?";
+}
+
+static inline float sigm(float z)
+{
+    return z >= 0 ? 1.0f / (1.0f + expf(-z)) : expf(z) / (1.0f + expf(z));
+}
+
+static void softmax_rows(const float *z, float *y, int64_t rows, int64_t cols)
+{
+    for (int64_t r = 0; r < rows; r++) {
+        const float *zr = z + r * cols;
+        float *yr = y + r * cols;
+        float mx = zr[0];
+        for (int64_t j = 1; j < cols; j++)
+            mx = zr[j] > mx ? zr[j] : mx;
+        float s = 0;
+        for (int64_t j = 0; j < cols; j++) {
+            yr[j] = expf(zr[j] - mx);
+            s += yr[j];
+        }
+        float inv = 1.0f / s;
+        for (int64_t j = 0; j < cols; j++)
+            yr[j] *= inv;
+    }
+}
+
+static float act1(NnActivation a, float alpha, float z)
+{
+    switch (a) {
+    case NN_ACT_RELU: return z > 0 ? z : 0;
+    case NN_ACT_SIGMOID: return sigm(z);
+    case NN_ACT_TANH: return tanhf(z);
+    case NN_ACT_ELU: return z > 0 ? z : expm1f(z);
+    case NN_ACT_SELU: return (float)(z > 0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * expm1f(z));
+    case NN_ACT_SOFTPLUS: return z > 0 ? z + log1pf(expf(-z)) : log1pf(expf(z));
+    case NN_ACT_SOFTSIGN: return z / (fabsf(z) + 1);
+    case NN_ACT_SWISH: return z * sigm(z);
+    case NN_ACT_GELU: return (float)(0.5 * z * (1.0 + erf(z / 1.4142135623730951)));
+    case NN_ACT_LEAKY_RELU: return z > 0 ? z : alpha * z;
+    case NN_ACT_EXPONENTIAL: return expf(z);
+    case NN_ACT_HARD_SIGMOID: {
+        float y = 0.2f * z + 0.5f;
+        return y < 0 ? 0 : y > 1 ? 1 : y;
+    }
+    case NN_ACT_RELU6: return z < 0 ? 0 : z > 6 ? 6 : z;
+    default: return z;
+    }
+}
+
+/* y (rows, cols) = f(z); y may be z except for softmax-free in-place use. */
+void nn_act_forward(NnActivation a, double alpha, const float *z, float *y, int64_t rows,
+                    int64_t cols)
+{
+    int64_t n = rows * cols;
+    if (a == NN_ACT_SOFTMAX) {
+        softmax_rows(z, y, rows, cols);
+    } else if (a == NN_ACT_RELU) {
+        for (int64_t i = 0; i < n; i++)
+            y[i] = z[i] > 0 ? z[i] : 0;
+    } else if (a == NN_ACT_LINEAR) {
+        if (y != z)
+            memcpy(y, z, sizeof(float) * (size_t)n);
+    } else {
+        for (int64_t i = 0; i < n; i++)
+            y[i] = act1(a, (float)alpha, z[i]);
+    }
+}
+
+static float dact1(NnActivation a, float alpha, float z, float y)
+{
+    switch (a) {
+    case NN_ACT_RELU: return y > 0;
+    case NN_ACT_SIGMOID: return y * (1 - y);
+    case NN_ACT_TANH: return 1 - y * y;
+    case NN_ACT_ELU: return z > 0 ? 1 : expf(z);
+    case NN_ACT_SELU: return (float)(z > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * exp(z));
+    case NN_ACT_SOFTPLUS: return sigm(z);
+    case NN_ACT_SOFTSIGN: {
+        float d = 1 + fabsf(z);
+        return 1 / (d * d);
+    }
+    case NN_ACT_SWISH: {
+        float s = sigm(z);
+        return s + z * s * (1 - s);
+    }
+    case NN_ACT_GELU:
+        return (float)(0.5 * (1.0 + erf(z / 1.4142135623730951)) +
+                       z * exp(-0.5 * (double)z * z) * 0.3989422804014327);
+    case NN_ACT_LEAKY_RELU: return y > 0 ? 1 : alpha;
+    case NN_ACT_EXPONENTIAL: return y;
+    case NN_ACT_HARD_SIGMOID: return y > 0 && y < 1 ? 0.2f : 0;
+    case NN_ACT_RELU6: return y > 0 && y < 6;
+    default: return 1;
+    }
+}
+
+void nn_act_backward(NnActivation a, double alpha, const float *z, const float *y, float *dy,
+                     int64_t rows, int64_t cols)
+{
+    int64_t n = rows * cols;
+    if (a == NN_ACT_LINEAR)
+        return;
+    if (a == NN_ACT_RELU) {
+        for (int64_t i = 0; i < n; i++)
+            dy[i] = y[i] > 0 ? dy[i] : 0;
+    } else if (a == NN_ACT_SOFTMAX) {
+        for (int64_t r = 0; r < rows; r++) {
+            const float *yr = y + r * cols;
+            float *dr = dy + r * cols;
+            double s = 0;
+            for (int64_t j = 0; j < cols; j++)
+                s += (double)dr[j] * yr[j];
+            for (int64_t j = 0; j < cols; j++)
+                dr[j] = yr[j] * (dr[j] - (float)s);
+        }
+    } else {
+        for (int64_t i = 0; i < n; i++)
+            dy[i] *= dact1(a, (float)alpha, z ? z[i] : 0, y[i]);
+    }
+}
+
+/* ---------------------------------------------------------------- Dense */
+
+/* out = act(z + b) row by row; z == out allowed for activations without saved z. */
+static void bias_act(const NnLayer *L, float *z, float *out, const float *b, int64_t rows,
+                     int64_t cols)
+{
+    NnActivation a = L->cfg.activation;
+    if (a == NN_ACT_RELU && z == out) {
+        for (int64_t r = 0; r < rows; r++) {
+            float *o = out + r * cols;
+            if (b)
+                for (int64_t j = 0; j < cols; j++) {
+                    float v = o[j] + b[j];
+                    o[j] = v > 0 ? v : 0;
+                }
+            else
+                for (int64_t j = 0; j < cols; j++)
+                    o[j] = o[j] > 0 ? o[j] : 0;
+        }
+        return;
+    }
+    if (b)
+        for (int64_t r = 0; r < rows; r++) {
+            float *zr = z + r * cols;
+            for (int64_t j = 0; j < cols; j++)
+                zr[j] += b[j];
+        }
+    nn_act_forward(a, L->cfg.act_alpha, z, out, rows, cols);
+}
+
+/* x (rows, fan_in) -> out (rows, units), rows = B * in_size / fan_in. */
+void nn_dense_forward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, int64_t B)
+{
+    int64_t k = L->w[0].shape[0], n = L->w[0].shape[1];
+    int64_t rows = B * (L->in_size / k);
+    float *z = L->z ? L->z : L->out;
+    const float *W = nn_weight_ptr(m, L, 0);                       /* (k, n) */
+    const float *b = L->nw > 1 ? nn_weight_ptr(m, L, 1) : NULL;    /* (n) */
+    nn_gemm_f32(ctx, false, false, rows, n, k, 1.0f, x, k, W, n, 0.0f, z, n);
+    bias_act(L, z, L->out, b, rows, n);
+}
+
+void nn_dense_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, float *dy,
+                       float *dx, int64_t B)
+{
+    int64_t k = L->w[0].shape[0], n = L->w[0].shape[1];
+    int64_t rows = B * (L->in_size / k);
+    if (!L->skip_act_backward)
+        nn_act_backward(L->cfg.activation, L->cfg.act_alpha, L->z, L->out, dy, rows, n);
+    if (L->cfg.trainable) {
+        float *dW = nn_grad_ptr(m, L, 0);
+        nn_gemm_f32(ctx, true, false, k, n, rows, 1.0f, x, k, dy, n, 0.0f, dW, n);
+        if (L->nw > 1) {
+            float *db = nn_grad_ptr(m, L, 1);
+            memset(db, 0, sizeof(float) * (size_t)n);
+            for (int64_t r = 0; r < rows; r++) {
+                const float *d = dy + r * n;
+                for (int64_t j = 0; j < n; j++)
+                    db[j] += d[j];
+            }
+        }
+    }
+    if (dx)
+        nn_gemm_f32(ctx, false, true, rows, k, n, 1.0f, dy, n, nn_weight_ptr(m, L, 0), n, 0.0f,
+                    dx, k);
+}
+
+/* ---------------------------------------------------------------- Activation, Softmax, ReLU */
+
+static float relu_layer1(const NnLayerConfig *c, float x)
+{
+    float thr = (float)c->threshold;
+    if (x > thr) {
+        if (c->max_value > 0 && x > (float)c->max_value)
+            return (float)c->max_value;
+        return x;
+    }
+    return x < thr ? (float)c->negative_slope * (x - thr) : 0;
+}
+
+static NnActivation layer_act(const NnLayer *L)
+{
+    return L->cfg.kind == NN_LAYER_SOFTMAX ? NN_ACT_SOFTMAX : L->cfg.activation;
+}
+
+void nn_actlayer_forward(NnLayer *L, const float *x, int64_t B)
+{
+    int64_t n = B * L->in_size;
+    if (L->cfg.kind == NN_LAYER_RELU) {
+        for (int64_t i = 0; i < n; i++)
+            L->out[i] = relu_layer1(&L->cfg, x[i]);
+        return;
+    }
+    int64_t cols = L->in_shape[L->in_ndim - 1];
+    nn_act_forward(layer_act(L), L->cfg.act_alpha, x, L->out, n / cols, cols);
+}
+
+void nn_actlayer_backward(NnLayer *L, const float *x, float *dy, float *dx, int64_t B)
+{
+    int64_t n = B * L->in_size;
+    if (L->cfg.kind == NN_LAYER_RELU) {
+        const NnLayerConfig *c = &L->cfg;
+        float thr = (float)c->threshold;
+        for (int64_t i = 0; i < n; i++) {
+            float v = x[i], d;
+            if (v > thr)
+                d = c->max_value > 0 && v >= (float)c->max_value ? 0 : 1;
+            else
+                d = v < thr ? (float)c->negative_slope : 0;
+            dx[i] = dy[i] * d;
+        }
+        return;
+    }
+    int64_t cols = L->in_shape[L->in_ndim - 1];
+    if (!L->skip_act_backward)
+        nn_act_backward(layer_act(L), L->cfg.act_alpha, x, L->out, dy, n / cols, cols);
+    memcpy(dx, dy, sizeof(float) * (size_t)n);
+}

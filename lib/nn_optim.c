@@ -1,0 +1,312 @@
+/* nn_optim.c - compile, the optimizers and weight regularization.
+ *
+ * Update rules are those of the TF 2.11+ Keras optimizers (keras/optimizers/):
+ *   SGD      v = m*v - lr*g; w += v (nesterov: w += m*v - lr*g); m = 0: w -= lr*g
+ *   Adam     m += (g-m)(1-b1); v += (g^2-v)(1-b2);
+ *            w -= m * lr*sqrt(1-b2^t)/(1-b1^t) / (sqrt(v) + eps)    (amsgrad: max v)
+ *   RMSprop  v = rho*v + (1-rho) g^2; w -= lr*g / sqrt(v + eps)  (centered, momentum)
+ *   Adagrad  a += g^2; w -= lr*g / sqrt(a + eps), a starts at initial_accumulator_value
+ *   weight decay (AdamW and any optimizer given weight_decay): w -= w*wd*lr first.
+ * Each is one pass over a contiguous range of the parameter block per weight
+ * of every trainable layer; the moments are blocks parallel to it.
+ */
+#include "nn_layer.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#if defined(__GNUC__) && !defined(__clang__)
+#define NN_VECTORIZE __attribute__((optimize("O3", "no-math-errno")))
+#else
+#define NN_VECTORIZE
+#endif
+
+static const char *const opt_names[NN_OPT_COUNT] = { "SGD", "Adam", "AdamW", "RMSprop", "Adagrad" };
+
+void nn_optim_config_init(NnOptimConfig *c, NnOptimKind kind)
+{
+    memset(c, 0, sizeof *c);
+    c->kind = kind;
+    c->learning_rate = kind == NN_OPT_SGD ? 0.01 : 0.001;
+    c->beta_1 = 0.9;
+    c->beta_2 = 0.999;
+    c->epsilon = 1e-7;
+    c->rho = 0.9;
+    c->initial_accumulator = 0.1;
+    c->weight_decay = kind == NN_OPT_ADAMW ? 0.004 : 0;
+}
+
+bool nn_optim_from_name(const char *name, NnOptimKind *out)
+{
+    for (int k = 0; k < NN_OPT_COUNT; k++) {
+        const char *s = opt_names[k], *t = name;
+        while (*s && *t && (*s | 32) == (*t | 32))
+            s++, t++;
+        if (!*s && !*t) {
+            *out = (NnOptimKind)k;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *nn_optim_class_name(NnOptimKind k) { return (unsigned)k < NN_OPT_COUNT ? opt_names[k] : "?"; }
+
+static int nslots(const NnOptimConfig *o)
+{
+    switch (o->kind) {
+    case NN_OPT_SGD: return o->momentum > 0;
+    case NN_OPT_ADAM: case NN_OPT_ADAMW: return o->amsgrad ? 3 : 2;
+    case NN_OPT_RMSPROP: return 1 + (o->momentum > 0) + o->centered;
+    default: return 1;
+    }
+}
+
+/* (Re)allocates and zeroes the moment blocks for the model's parameters. */
+NnStatus nn_optim_alloc(NnCtx *ctx, NnModel *m)
+{
+    int k = nslots(&m->opt);
+    for (int i = 0; i < 3; i++) {
+        nn_free(ctx, m->slots[i]);
+        m->slots[i] = NULL;
+    }
+    for (int i = 0; i < k; i++) {
+        m->slots[i] = nn_calloc(ctx, (size_t)(m->nparams ? m->nparams : 1), sizeof(float),
+                                "optimizer state");
+        if (!m->slots[i])
+            return NN_ENOMEM;
+    }
+    if (m->opt.kind == NN_OPT_ADAGRAD)
+        for (int64_t i = 0; i < m->nparams; i++)
+            m->slots[0][i] = (float)m->opt.initial_accumulator;
+    m->iterations = 0;
+    return NN_OK;
+}
+
+NnStatus nn_model_compile(NnCtx *ctx, NnModel *m, const NnOptimConfig *o, const NnLossConfig *l,
+                          const NnMetricConfig *metrics, int nmetrics)
+{
+    if (nmetrics < 0 || nmetrics > NN_MAX_METRICS)
+        return nn_error(ctx, NN_EARG, "compile: at most %d metrics are supported", NN_MAX_METRICS);
+    if ((unsigned)o->kind >= NN_OPT_COUNT || !(o->learning_rate >= 0))
+        return nn_error(ctx, NN_EARG, "compile: bad optimizer settings");
+    if ((unsigned)l->kind >= NN_LOSS_COUNT)
+        return nn_error(ctx, NN_EARG, "compile: unknown loss");
+    m->opt = *o;
+    m->loss = *l;
+    m->nmetrics = nmetrics;
+    strcpy(m->lognames[0], "loss");
+    for (int i = 0; i < nmetrics; i++) {
+        m->metrics[i] = metrics[i];
+        m->resolved[i] = metrics[i].kind;
+        if (!m->metrics[i].name[0]) {
+            static const char *const def[NN_METRIC_COUNT] = {
+                "accuracy", "binary_accuracy", "categorical_accuracy",
+                "sparse_categorical_accuracy", "mse", "mae", "top_k_categorical_accuracy",
+                "sparse_top_k_categorical_accuracy",
+            };
+            strcpy(m->metrics[i].name, def[metrics[i].kind]);
+        }
+        if (m->metrics[i].k <= 0)
+            m->metrics[i].k = 5;
+        snprintf(m->lognames[i + 1], sizeof m->lognames[0], "%s", m->metrics[i].name);
+    }
+    m->compiled = true;
+    m->iterations = 0;
+    if (m->built)
+        return nn_optim_alloc(ctx, m);
+    return NN_OK;
+}
+
+bool nn_model_is_compiled(const NnModel *m) { return m->compiled; }
+const NnOptimConfig *nn_model_optim_config(const NnModel *m) { return &m->opt; }
+const NnLossConfig *nn_model_loss_config(const NnModel *m) { return &m->loss; }
+int nn_model_nmetrics(const NnModel *m) { return m->nmetrics; }
+const NnMetricConfig *nn_model_metric_config(const NnModel *m, int i) { return &m->metrics[i]; }
+double nn_model_get_lr(const NnModel *m) { return m->opt.learning_rate; }
+void nn_model_set_lr(NnModel *m, double lr) { m->opt.learning_rate = lr; }
+int64_t nn_model_optim_iterations(const NnModel *m) { return m->iterations; }
+int nn_model_nlogs(const NnModel *m) { return 1 + m->nmetrics; }
+const char *nn_model_log_name(const NnModel *m, int i) { return m->lognames[i]; }
+
+/* ---------------------------------------------------------------- updates */
+
+NN_VECTORIZE
+static void sgd(const NnOptimConfig *o, float *restrict w, const float *restrict g,
+                float *restrict v, int64_t n)
+{
+    float lr = (float)o->learning_rate, mo = (float)o->momentum;
+    if (!v) {
+        for (int64_t i = 0; i < n; i++)
+            w[i] -= lr * g[i];
+    } else if (o->nesterov) {
+        for (int64_t i = 0; i < n; i++) {
+            v[i] = mo * v[i] - lr * g[i];
+            w[i] += mo * v[i] - lr * g[i];
+        }
+    } else {
+        for (int64_t i = 0; i < n; i++) {
+            v[i] = mo * v[i] - lr * g[i];
+            w[i] += v[i];
+        }
+    }
+}
+
+NN_VECTORIZE
+static void adam(const NnOptimConfig *o, int64_t t, float *restrict w, const float *restrict g,
+                 float *restrict m1, float *restrict m2, float *restrict vh, int64_t n)
+{
+    float b1 = (float)o->beta_1, b2 = (float)o->beta_2, eps = (float)o->epsilon;
+    float alpha = (float)(o->learning_rate * sqrt(1 - pow(o->beta_2, (double)t)) /
+                          (1 - pow(o->beta_1, (double)t)));
+    float c1 = 1 - b1, c2 = 1 - b2;
+    if (vh) {
+        for (int64_t i = 0; i < n; i++) {
+            m1[i] += (g[i] - m1[i]) * c1;
+            m2[i] += (g[i] * g[i] - m2[i]) * c2;
+            vh[i] = vh[i] > m2[i] ? vh[i] : m2[i];
+            w[i] -= m1[i] * alpha / (sqrtf(vh[i]) + eps);
+        }
+        return;
+    }
+    for (int64_t i = 0; i < n; i++) {
+        m1[i] += (g[i] - m1[i]) * c1;
+        m2[i] += (g[i] * g[i] - m2[i]) * c2;
+        w[i] -= m1[i] * alpha / (sqrtf(m2[i]) + eps);
+    }
+}
+
+NN_VECTORIZE
+static void rmsprop(const NnOptimConfig *o, float *restrict w, const float *restrict g,
+                    float *restrict v, float *restrict mom, float *restrict avg, int64_t n)
+{
+    float rho = (float)o->rho, lr = (float)o->learning_rate, eps = (float)o->epsilon;
+    float mo = (float)o->momentum;
+    for (int64_t i = 0; i < n; i++) {
+        v[i] = rho * v[i] + (1 - rho) * g[i] * g[i];
+        float den = v[i] + eps;
+        if (avg) {
+            avg[i] = rho * avg[i] + (1 - rho) * g[i];
+            den -= avg[i] * avg[i];
+        }
+        float inc = lr * g[i] / sqrtf(den);
+        if (mom) {
+            mom[i] = mo * mom[i] + inc;
+            inc = mom[i];
+        }
+        w[i] -= inc;
+    }
+}
+
+NN_VECTORIZE
+static void adagrad(const NnOptimConfig *o, float *restrict w, const float *restrict g,
+                    float *restrict acc, int64_t n)
+{
+    float lr = (float)o->learning_rate, eps = (float)o->epsilon;
+    for (int64_t i = 0; i < n; i++) {
+        acc[i] += g[i] * g[i];
+        w[i] -= lr * g[i] / sqrtf(acc[i] + eps);
+    }
+}
+
+static void clip(const NnOptimConfig *o, float *g, int64_t n)
+{
+    if (o->clipvalue > 0) {
+        float c = (float)o->clipvalue;
+        for (int64_t i = 0; i < n; i++)
+            g[i] = g[i] > c ? c : g[i] < -c ? -c : g[i];
+    }
+    if (o->clipnorm > 0) {
+        double s = 0;
+        for (int64_t i = 0; i < n; i++)
+            s += (double)g[i] * g[i];
+        s = sqrt(s);
+        if (s > o->clipnorm)
+            for (int64_t i = 0; i < n; i++)
+                g[i] = (float)(g[i] * o->clipnorm / s);
+    }
+}
+
+/* One update of range [off, off+n) of the parameter block. */
+static void step_range(NnModel *m, int64_t off, int64_t n)
+{
+    const NnOptimConfig *o = &m->opt;
+    float *w = m->params + off, *g = m->grads + off;
+    float *s0 = m->slots[0] ? m->slots[0] + off : NULL;
+    float *s1 = m->slots[1] ? m->slots[1] + off : NULL;
+    float *s2 = m->slots[2] ? m->slots[2] + off : NULL;
+    clip(o, g, n);
+    if (o->weight_decay > 0) {
+        float k = (float)(o->weight_decay * o->learning_rate);
+        for (int64_t i = 0; i < n; i++)
+            w[i] -= w[i] * k;
+    }
+    switch (o->kind) {
+    case NN_OPT_SGD: sgd(o, w, g, s0, n); break;
+    case NN_OPT_ADAM: case NN_OPT_ADAMW: adam(o, m->iterations + 1, w, g, s0, s1, s2, n); break;
+    case NN_OPT_RMSPROP:
+        rmsprop(o, w, g, s0, o->momentum > 0 ? s1 : NULL,
+                o->centered ? (o->momentum > 0 ? s2 : s1) : NULL, n);
+        break;
+    default: adagrad(o, w, g, s0, n); break;
+    }
+}
+
+void nn_optim_step(NnModel *m)
+{
+    for (int i = 0; i < m->n; i++) {
+        NnLayer *L = &m->layers[i];
+        if (!L->cfg.trainable)
+            continue;
+        for (int j = 0; j < L->nw; j++)
+            if (L->w[j].trainable)
+                step_range(m, L->w[j].offset, L->w[j].numel);
+    }
+    m->iterations++;
+}
+
+/* ---------------------------------------------------------------- regularization */
+
+static const NnRegularizer *weight_reg(const NnLayer *L, int j)
+{
+    if (strcmp(L->w[j].name, "kernel") == 0)
+        return &L->cfg.kernel_reg;
+    if (strcmp(L->w[j].name, "bias") == 0)
+        return &L->cfg.bias_reg;
+    return NULL;
+}
+
+double nn_reg_loss(const NnModel *m)
+{
+    double total = 0;
+    for (int i = 0; i < m->n; i++)
+        for (int j = 0; j < m->layers[i].nw; j++) {
+            const NnRegularizer *r = weight_reg(&m->layers[i], j);
+            if (!r || (r->l1 == 0 && r->l2 == 0))
+                continue;
+            const float *w = nn_weight_ptr(m, &m->layers[i], j);
+            double s1 = 0, s2 = 0;
+            for (int64_t k = 0; k < m->layers[i].w[j].numel; k++) {
+                s1 += fabs(w[k]);
+                s2 += (double)w[k] * w[k];
+            }
+            total += r->l1 * s1 + r->l2 * s2;
+        }
+    return total;
+}
+
+void nn_reg_grad(NnModel *m)
+{
+    for (int i = 0; i < m->n; i++)
+        for (int j = 0; j < m->layers[i].nw; j++) {
+            const NnRegularizer *r = weight_reg(&m->layers[i], j);
+            if (!r || (r->l1 == 0 && r->l2 == 0) || !m->layers[i].cfg.trainable)
+                continue;
+            const float *w = nn_weight_ptr(m, &m->layers[i], j);
+            float *g = nn_grad_ptr(m, &m->layers[i], j);
+            float l1 = (float)r->l1, l2 = (float)(2 * r->l2);
+            for (int64_t k = 0; k < m->layers[i].w[j].numel; k++)
+                g[k] += l1 * (float)((w[k] > 0) - (w[k] < 0)) + l2 * w[k];
+        }
+}

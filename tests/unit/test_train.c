@@ -1,0 +1,2 @@
+/* placeholder: written next; 77 = skipped. */
+int main(void) { return 77; }
