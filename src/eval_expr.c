@@ -28,7 +28,7 @@ static bool name_error(Interp *I, const char *name)
 
 static bool unbound_local(Interp *I, const char *name)
 {
-    interp_error(I, ERR_NAME, "local variable '%s' referenced before assignment", name);
+    interp_error(I, ERR_NAME, "cannot access local variable '%s' where it is not associated with a value", name);
     Value msg, exc;
     if (str_from_cstr(I, I->err_msg, &msg)) {
         if (exc_new(I, I->exc[X_UNBOUND], &msg, 1, &exc)) {
@@ -84,7 +84,7 @@ bool eval_load_name(Interp *I, const char *name, Value *out)
         if (k == SC_CELL)
             return unbound_local(I, name);
         return interp_error(I, ERR_NAME,
-                            "free variable '%s' referenced before assignment in enclosing scope", name);
+                            "cannot access free variable '%s' where it is not associated with a value in enclosing scope", name);
     default:
         return load_global(I, name, out);
     }

@@ -37,19 +37,21 @@ static size_t edit_distance(const char *a, const char *b)
 }
 
 /* The closest of `names` (a list of str) to `name`, or NULL when none is
- * close enough (Python's rule of thumb: at most a third of the length). */
+ * close enough: CPython's rule, where each edit costs 2 and at most
+ * (len(a) + len(b) + 3) * 2 / 6 is allowed. */
 const char *suggest_name(const char *name, Value names)
 {
     const char *best = NULL;
-    size_t bestd = (strlen(name) + 2) / 3 + 1;
+    size_t bestd = SIZE_MAX, la = strlen(name);
     if (!val_is_obj(names, OBJ_LIST))
         return NULL;
     for (size_t i = 0; i < as_list(names)->len; i++) {
         Value s = as_list(names)->items[i];
         if (!val_is_obj(s, OBJ_STR) || strcmp(str_cstr(s), name) == 0)
             continue;
-        size_t d = edit_distance(name, str_cstr(s));
-        if (d < bestd) {
+        size_t d = 2 * edit_distance(name, str_cstr(s));
+        size_t max = (la + as_str(s)->len + 3) * 2 / 6;
+        if (d <= max && d < bestd) {
             bestd = d;
             best = str_cstr(s);
         }

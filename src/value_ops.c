@@ -101,7 +101,8 @@ static bool int_binop(Interp *I, BinOp op, int64_t a, int64_t b, Value *out)
         return true;
     case BIN_FLOORDIV: case BIN_MOD:
         if (b == 0)
-            return interp_error(I, ERR_ZERO_DIVISION, "integer division or modulo by zero");
+            return interp_error(I, ERR_ZERO_DIVISION, op == BIN_MOD ? "integer modulo by zero"
+                                                    : "integer division or modulo by zero");
         if (a == INT64_MIN && b == -1) {
             if (op == BIN_FLOORDIV)
                 return overflow(I);

@@ -286,16 +286,14 @@ static bool is_index_value(Value key)
            (val_is_obj(key, OBJ_NATIVE_OBJ) && ((ObjNativeObj *)key.as.o)->cls->to_int);
 }
 
+/* KeyError carries the key itself as its argument, as in Python. */
 static bool key_error(Interp *I, Value key)
 {
-    StrBuf sb;
-    sb_init(&sb);
-    if (!value_repr(I, key, &sb)) {
-        sb_free(&sb);
+    Value exc;
+    if (!exc_new(I, exc_class_for_kind(I, ERR_KEY), &key, 1, &exc))
         return false;
-    }
-    interp_error(I, ERR_KEY, "%s", sb.data ? sb.data : "");
-    sb_free(&sb);
+    interp_set_error_exc(I, exc);
+    value_decref(exc);
     return false;
 }
 
