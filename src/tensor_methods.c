@@ -429,7 +429,41 @@ static bool m_argsort(Interp *I, Value self, const Args *a, Value *out)
     return tensor_value_wrap(I, nn_argsort(interp_nn(I), t, axis, false), self_fl(self), out);
 }
 
+static bool m_abs(Interp *I, Value self, const Args *a, Value *out)
+{
+    if (!args_parse(I, "__abs__", a, "", (Value[1]){{0}}))
+        return false;
+    return tensor_unary(I, NN_ABS, self, self_fl(self), out);
+}
+
+/* round(x) of a numpy scalar: a Python int without ndigits, as numpy. */
+static bool m_pyround(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[1], r;
+    if (!args_parse(I, "__round__", a, "ndigits=", v))
+        return false;
+    if (v[0].kind != VAL_UNSET && v[0].kind != VAL_NONE) {
+        Args ra = {1, v, 0, NULL, NULL};
+        return m_round(I, self, &ra, out);
+    }
+    if (!tensor_unary(I, NN_ROUND, self, self_fl(self), &r))
+        return false;
+    NnTensor *t = tensor_value_get(r);
+    if (tensor_value_flavour(self) == TENSOR_SCALAR && t->ndim == 0) {
+        double f = nn_tensor_get_f64(t, 0);
+        value_decref(r);
+        if (!isfinite(f))
+            return interp_error(I, ERR_VALUE, "cannot convert float NaN or infinity to integer");
+        *out = val_int((int64_t)f);
+        return true;
+    }
+    *out = r;
+    return true;
+}
+
 const NativeDef tensor_methods[] = {
+    {"__abs__", m_abs, "__abs__()", "abs(x): element-wise absolute value."},
+    {"__round__", m_pyround, "__round__(ndigits=None)", "round(x, ndigits)."},
     {"numpy", m_numpy, "numpy()", "A numpy copy of the tensor."},
     {"reshape", m_reshape, "reshape(*shape)", "The same values in a new shape (one -1 is inferred)."},
     {"transpose", m_transpose, "transpose(*axes)", "Axes reversed, or permuted as given."},
