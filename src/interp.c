@@ -98,7 +98,12 @@ bool interp_error_exc_value(Interp *I, Value *out)
             return false;
         }
         value_decref(msg);
-        ((ObjInstance *)exc.as.o)->msg = strdup(I->err_msg ? I->err_msg : "");
+        /* str(e) has no hint: Python adds "Did you mean" only to the report */
+        char *m = strdup(I->err_msg ? I->err_msg : "");
+        char *hint = m ? strstr(m, ". Did you mean: '") : NULL;
+        if (hint && (kind == ERR_NAME || kind == ERR_ATTRIBUTE))
+            *hint = '\0';
+        ((ObjInstance *)exc.as.o)->msg = m;
         I->err_exc = exc;
     }
     value_incref(I->err_exc);
