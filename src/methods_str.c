@@ -100,31 +100,111 @@ static bool is_ws(char c)
 
 typedef enum { CASE_UPPER, CASE_LOWER, CASE_SWAP, CASE_CAP, CASE_TITLE } CaseOp;
 
+/* Simple case mapping of ASCII, Latin-1, Latin Extended-A, Greek and
+ * Cyrillic (what Python's str.upper does for those letters). */
+static uint32_t cp_upper(uint32_t c)
+{
+    if (c < 0x80)
+        return (uint32_t)toupper((int)c);
+    if ((c >= 0xE0 && c <= 0xFE && c != 0xF7) || (c >= 0x3B1 && c <= 0x3C9 && c != 0x3C2) ||
+        (c >= 0x430 && c <= 0x44F))
+        return c - 0x20;
+    if (c == 0x3C2)
+        return 0x3A3;
+    if (c == 0xFF)
+        return 0x178;
+    if (c >= 0x450 && c <= 0x45F)
+        return c - 0x50;
+    if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 &&
+        c != 0x17F) {
+        bool odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+        if (odd_lower ? !(c & 1) : (c & 1))
+            return c - 1;
+    }
+    return c;
+}
+
+static uint32_t cp_lower(uint32_t c)
+{
+    if (c < 0x80)
+        return (uint32_t)tolower((int)c);
+    if ((c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x391 && c <= 0x3A9 && c != 0x3A2) ||
+        (c >= 0x410 && c <= 0x42F))
+        return c + 0x20;
+    if (c == 0x178)
+        return 0xFF;
+    if (c >= 0x400 && c <= 0x40F)
+        return c + 0x50;
+    if (c >= 0x100 && c <= 0x17F && c != 0x130 && c != 0x131 && c != 0x138 && c != 0x149 &&
+        c != 0x17F) {
+        bool odd_lower = (c >= 0x139 && c <= 0x148) || (c >= 0x179 && c <= 0x17E);
+        if (odd_lower ? (c & 1) : !(c & 1))
+            return c + 1;
+    }
+    return c;
+}
+
+static size_t decode_cp(const char *s, size_t n, uint32_t *cp)
+{
+    unsigned char c = (unsigned char)s[0];
+    size_t k = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    if (k > n)
+        k = n;
+    uint32_t v = k == 1 ? c : k == 2 ? (c & 0x1Fu) : k == 3 ? (c & 0x0Fu) : (c & 0x07u);
+    for (size_t i = 1; i < k; i++)
+        v = v << 6 | ((unsigned char)s[i] & 0x3Fu);
+    *cp = v;
+    return k;
+}
+
+static void encode_cp(StrBuf *sb, uint32_t cp)
+{
+    char b[4];
+    size_t n;
+    if (cp < 0x80) { b[0] = (char)cp; n = 1; }
+    else if (cp < 0x800) { b[0] = (char)(0xC0 | cp >> 6); b[1] = (char)(0x80 | (cp & 63)); n = 2; }
+    else if (cp < 0x10000) {
+        b[0] = (char)(0xE0 | cp >> 12); b[1] = (char)(0x80 | (cp >> 6 & 63));
+        b[2] = (char)(0x80 | (cp & 63)); n = 3;
+    } else {
+        b[0] = (char)(0xF0 | cp >> 18); b[1] = (char)(0x80 | (cp >> 12 & 63));
+        b[2] = (char)(0x80 | (cp >> 6 & 63)); b[3] = (char)(0x80 | (cp & 63)); n = 4;
+    }
+    sb_append(sb, b, n);
+}
+
+static bool cp_is_cased(uint32_t c)
+{
+    return cp_upper(c) != c || cp_lower(c) != c;
+}
+
 static bool recase(Interp *I, Value self, const Args *a, const char *fname, CaseOp op, Value *out)
 {
     Value none_[1];
     if (!args_parse(I, fname, a, "", none_))
         return false;
-    Value r;
-    if (!str_new(I, S(self), SLEN(self), &r))
-        return false;
-    char *p = as_str(r)->chars;
-    bool prev_cased = false;
-    for (size_t i = 0; i < SLEN(r); i++) {
-        unsigned char c = (unsigned char)p[i];
+    const char *s = S(self);
+    size_t n = SLEN(self);
+    StrBuf sb;
+    sb_init(&sb);
+    bool prev_cased = false, first = true;
+    for (size_t i = 0; i < n;) {
+        uint32_t c, r = 0;
+        i += decode_cp(s + i, n - i, &c);
         switch (op) {
-        case CASE_UPPER: p[i] = (char)toupper(c); break;
-        case CASE_LOWER: p[i] = (char)tolower(c); break;
-        case CASE_SWAP: p[i] = (char)(isupper(c) ? tolower(c) : toupper(c)); break;
-        case CASE_CAP: p[i] = (char)(i == 0 ? toupper(c) : tolower(c)); break;
+        case CASE_UPPER: r = cp_upper(c); break;
+        case CASE_LOWER: r = cp_lower(c); break;
+        case CASE_SWAP: r = cp_upper(c) != c ? cp_upper(c) : cp_lower(c); break;
+        case CASE_CAP: r = first ? cp_upper(c) : cp_lower(c); break;
         case CASE_TITLE:
-            p[i] = (char)(prev_cased ? tolower(c) : toupper(c));
-            prev_cased = isalpha(c) || c >= 0x80;
+            r = prev_cased ? cp_lower(c) : cp_upper(c);
+            prev_cased = cp_is_cased(c) || (c >= 0x80 && c != r);
             break;
         }
+        first = false;
+        encode_cp(&sb, r);
     }
-    *out = r;
-    return true;
+    return sb_to_str(I, &sb, out);
 }
 
 static bool m_upper(Interp *I, Value s, const Args *a, Value *o) { return recase(I, s, a, "str.upper", CASE_UPPER, o); }

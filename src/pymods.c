@@ -1056,6 +1056,58 @@ static bool p_splitext(Interp *I, Value s, const Args *a, Value *out)
     return ok;
 }
 
+/* Python's posixpath.normpath: collapses "//", "." and "a/.." ("" -> "."). */
+static void normpath(const char *p, StrBuf *sb)
+{
+    bool abs = p[0] == '/';
+    size_t base = 0;
+    StrBuf t;
+    sb_init(&t);
+    if (abs)
+        sb_putc(&t, '/');
+    base = t.len;
+    for (const char *q = p; *q;) {
+        while (*q == '/')
+            q++;
+        size_t n = strcspn(q, "/");
+        if (n == 0 || (n == 1 && q[0] == '.')) {
+            q += n;
+            continue;
+        }
+        bool up = n == 2 && q[0] == '.' && q[1] == '.';
+        size_t last = t.len;
+        while (last > base && t.data[last - 1] != '/')
+            last--;
+        bool prev_up = t.len > base && t.len - last == 2 && t.data[last] == '.' &&
+                       t.data[last + 1] == '.';
+        if (up && t.len > base && !prev_up) {
+            t.len = last > base ? last - 1 : base;
+        } else if (!(up && abs && t.len == base)) {
+            if (t.len > base)
+                sb_putc(&t, '/');
+            sb_append(&t, q, n);
+        }
+        q += n;
+    }
+    if (t.len == 0)
+        sb_putc(&t, '.');
+    sb_append(sb, t.data, t.len);
+    sb_free(&t);
+}
+
+static bool p_normpath(Interp *I, Value s, const Args *a, Value *out)
+{
+    (void)s;
+    Value v;
+    const char *p;
+    if (!args_parse(I, "os.path.normpath", a, "path", &v) || !path_arg(I, "normpath", v, &p))
+        return false;
+    StrBuf sb;
+    sb_init(&sb);
+    normpath(p, &sb);
+    return sb_to_str(I, &sb, out);
+}
+
 static bool p_abspath(Interp *I, Value s, const Args *a, Value *out)
 {
     (void)s;
@@ -1064,11 +1116,19 @@ static bool p_abspath(Interp *I, Value s, const Args *a, Value *out)
     char buf[4096];
     if (!args_parse(I, "os.path.abspath", a, "path", &v) || !path_arg(I, "abspath", v, &p))
         return false;
-    if (p[0] == '/')
-        return str_from_cstr(I, p, out);
-    if (!getcwd(buf, sizeof buf))
-        return os_error(I, ".");
-    return str_printf(I, out, "%s%s%s", buf, *p ? "/" : "", p);
+    StrBuf full, sb;
+    sb_init(&full);
+    if (p[0] != '/') {
+        if (!getcwd(buf, sizeof buf))
+            return os_error(I, ".");
+        sb_puts(&full, buf);
+        sb_putc(&full, '/');
+    }
+    sb_puts(&full, p);
+    sb_init(&sb);
+    normpath(full.data, &sb);
+    sb_free(&full);
+    return sb_to_str(I, &sb, out);
 }
 
 static bool p_expanduser(Interp *I, Value s, const Args *a, Value *out)
@@ -1095,6 +1155,7 @@ static const NativeDef path_defs[] = {
     {"isdir", p_isdir, "isdir(path)", "True when path is an existing directory.\nExample: os.path.isdir('data')"},
     {"isfile", p_isfile, "isfile(path)", "True when path is an existing regular file.\nExample: os.path.isfile('data.csv')"},
     {"join", p_join, "join(a, *p)", "Joins path components with '/'.\nExample: os.path.join('data', 'x.csv') -> 'data/x.csv'"},
+    {"normpath", p_normpath, "normpath(path)", "path with redundant separators and '.'/'..' parts collapsed.\nExample: os.path.normpath('a//b/../c') -> 'a/c'"},
     {"split", p_split, "split(p)", "The pair (dirname, basename).\nExample: os.path.split('a/b.csv') -> ('a', 'b.csv')"},
     {"splitext", p_splitext, "splitext(p)", "The pair (root, extension).\nExample: os.path.splitext('model.h5') -> ('model', '.h5')"},
     {NULL, NULL, NULL, NULL},
