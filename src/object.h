@@ -176,6 +176,9 @@ void code_unref(Code *c);
 bool sb_repr_str(StrBuf *sb, const char *s, size_t n);
 bool list_copy_items(Interp *I, ObjList *src, size_t lo, size_t hi, bool tuple, Value *out);
 
+/* value_repr.c */
+bool set_python_order(Interp *I, Value set, Value *out, bool *done);
+
 /* value_attr.c */
 const char *suggest_name(const char *name, Value names);   /* borrowed from names */
 

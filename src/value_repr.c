@@ -1,6 +1,7 @@
 /* value_repr.c - repr(), str(), truth, equality and hashing of values, as
  * Python defines them.  Part of the language core (see object.h).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <math.h>
 #include <stdio.h>
@@ -117,10 +118,28 @@ static bool repr_dict(Interp *I, Value v, StrBuf *sb)
         sb_puts(sb, "set()");
         return true;
     }
+    if (is_set) {
+        Value ordered;
+        bool done;
+        if (!set_python_order(I, v, &ordered, &done))
+            return false;
+        if (done) {
+            bool ok = true;
+            sb_putc(sb, '{');
+            for (size_t i = 0; ok && i < as_list(ordered)->len; i++) {
+                if (i)
+                    sb_puts(sb, ", ");
+                ok = value_repr(I, as_list(ordered)->items[i], sb);
+            }
+            sb_putc(sb, '}');
+            value_decref(ordered);
+            return ok;
+        }
+    }
     if (!repr_enter(I, v.as.o, &seen))
         return false;
     if (seen) {
-        sb_puts(sb, is_set ? "{...}" : "{...}");
+        sb_puts(sb, "{...}");
         return true;
     }
     bool ok = true, first = true;
@@ -538,4 +557,92 @@ bool value_hash(Interp *I, Value v, uint64_t *out)
         return interp_error(I, ERR_TYPE, "unhashable type: '%s'", value_type_name(v));
     *out = mix((uint64_t)(uintptr_t)v.as.o);
     return true;
+}
+
+/* ---- CPython's iteration order of int sets ----
+ * Python iterates a set in hash-table slot order.  Ints hash to
+ * themselves, so {3, 1, 2} prints as {1, 2, 3} there; strings hash
+ * randomly per process, so only all-int sets have a defined order to
+ * match.  This simulates CPython 3.11's setobject.c table (size 8, linear
+ * probes of 9, perturbation, resize at 60% fill) over the insertion order. */
+
+typedef struct SimSlot { bool used; int64_t key; size_t item; } SimSlot;
+
+static uint64_t py_int_hash(int64_t v)
+{
+    const int64_t mod = (INT64_C(1) << 61) - 1;
+    int64_t h = v % mod;
+    if (h == -1)
+        h = -2;
+    return (uint64_t)h;
+}
+
+static void sim_insert(SimSlot *t, size_t mask, int64_t key, size_t item)
+{
+    uint64_t hash = py_int_hash(key), perturb = hash;
+    size_t i = hash & mask;
+    for (;;) {
+        size_t probes = i + 9 <= mask ? 9 : 0;
+        for (size_t j = 0; j <= probes; j++)
+            if (!t[i + j].used) {
+                t[i + j] = (SimSlot){true, key, item};
+                return;
+            }
+        perturb >>= 5;
+        i = (i * 5 + 1 + perturb) & mask;
+    }
+}
+
+static SimSlot *sim_resize(SimSlot *old, size_t oldsize, size_t used, size_t *mask)
+{
+    size_t size = 8, minused = used > 50000 ? used * 2 : used * 4;
+    while (size <= minused)
+        size <<= 1;
+    SimSlot *t = calloc(size, sizeof *t);
+    if (!t)
+        return NULL;
+    for (size_t i = 0; i < oldsize; i++)
+        if (old[i].used)
+            sim_insert(t, size - 1, old[i].key, old[i].item);
+    free(old);
+    *mask = size - 1;
+    return t;
+}
+
+/* A new list of the set's items in CPython's order when every item is an
+ * int (or bool); *done=false (nothing made) otherwise. */
+bool set_python_order(Interp *I, Value set, Value *out, bool *done)
+{
+    ObjDict *d = as_dict(set);
+    size_t pos = 0, n = 0, mask = 7;
+    Value k;
+    *done = false;
+    while (dict_next(set, &pos, &k, NULL))
+        if (k.kind != VAL_INT && k.kind != VAL_BOOL)
+            return true;
+    SimSlot *t = calloc(8, sizeof *t);
+    Value *items = malloc((d->len + 1) * sizeof(Value));
+    if (!t || !items) {
+        free(t);
+        free(items);
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    }
+    pos = 0;
+    while (dict_next(set, &pos, &k, NULL)) {
+        items[n] = k;
+        sim_insert(t, mask, k.kind == VAL_INT ? k.as.i : k.as.b, n);
+        n++;
+        if (n * 5 >= mask * 3 && !(t = sim_resize(t, mask + 1, n, &mask))) {
+            free(items);
+            return interp_error(I, ERR_MEMORY, "out of memory");
+        }
+    }
+    bool ok = list_new(I, n, out);
+    for (size_t i = 0; ok && i <= mask; i++)
+        if (t[i].used)
+            ok = list_append(I, *out, items[t[i].item]);
+    free(t);
+    free(items);
+    *done = ok;
+    return ok;
 }

@@ -615,7 +615,18 @@ bool value_iter(Interp *I, Value v, Value *iterator)
         case OBJ_LIST: case OBJ_TUPLE: return iter_new(I, IT_SEQ, v, iterator);
         case OBJ_STR: return iter_new(I, IT_STR, v, iterator);
         case OBJ_RANGE: return iter_new(I, IT_RANGE, v, iterator);
-        case OBJ_DICT: case OBJ_SET: return iter_new(I, IT_DICT, v, iterator);
+        case OBJ_SET: {
+            Value ordered;
+            bool done;
+            if (!set_python_order(I, v, &ordered, &done))
+                return false;
+            if (!done)
+                return iter_new(I, IT_DICT, v, iterator);
+            bool ok = iter_new(I, IT_SEQ, ordered, iterator);
+            value_decref(ordered);
+            return ok;
+        }
+        case OBJ_DICT: return iter_new(I, IT_DICT, v, iterator);
         case OBJ_ITER:
             value_incref(v);
             *iterator = v;
