@@ -951,3 +951,44 @@ const char *const *methods_names(ObjKind kind)
     static const char *const none[] = {NULL};
     return none;
 }
+
+/* ---- unbound methods: str.lower, list.append, ... used as functions ---- */
+
+static const ObjKind method_kinds[5] = {OBJ_STR, OBJ_LIST, OBJ_TUPLE, OBJ_DICT, OBJ_SET};
+
+/* self is an int: kind index * 256 + method index. */
+static bool unbound_call(Interp *I, Value self, const Args *a, Value *out)
+{
+    int k = (int)(self.as.i >> 8), i = (int)(self.as.i & 255);
+    const Method *m = &table_for(method_kinds[k])[i];
+    const char *tn = m->qualname;
+    size_t tl = strcspn(tn, ".");
+    if (a->npos < 1)
+        return interp_error(I, ERR_TYPE, "unbound method %s() needs an argument", m->qualname);
+    if (!val_is_obj(a->pos[0], method_kinds[k]))
+        return interp_error(I, ERR_TYPE, "descriptor '%s' for '%.*s' objects doesn't apply to "
+                            "a '%s' object", m->def.name, (int)tl, tn,
+                            a->pos[0].kind == VAL_NONE ? "NoneType" : value_type_name(a->pos[0]));
+    Args rest = {a->npos - 1, a->pos + 1, a->nkw, a->kwnames, a->kwvals};
+    return m->def.fn(I, a->pos[0], &rest, out);
+}
+
+bool methods_unbound(Interp *I, ObjKind kind, const char *name, Value *out, bool *found)
+{
+    static NativeDef defs[5][MAX_METHODS];
+    *found = false;
+    for (int k = 0; k < 5; k++) {
+        if (method_kinds[k] != kind)
+            continue;
+        const Method *m = table_for(kind);
+        for (int i = 0; m[i].qualname && i < MAX_METHODS; i++) {
+            if (strcmp(m[i].def.name, name) != 0)
+                continue;
+            defs[k][i] = m[i].def;
+            defs[k][i].fn = unbound_call;
+            *found = true;
+            return native_new(I, &defs[k][i], m[i].qualname, val_int(k * 256 + i), out);
+        }
+    }
+    return true;
+}

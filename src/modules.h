@@ -21,4 +21,11 @@ bool methods_getattr(Interp *I, Value self, const char *name, Value *out, bool *
 /* The method names of a core object kind, NULL-terminated (dir, completion). */
 const char *const *methods_names(ObjKind kind);
 
+/* Added by the built-ins engineer (methods.c): the method `name` of a core
+ * kind as a plain function taking the object first, for `str.lower`,
+ * `list.append(xs, 1)`, sorted(words, key=str.lower).  value_getattr on
+ * the built-in type objects str/list/tuple/dict/set can call it when the
+ * type's dict has no such attribute; *found=false when there is none. */
+bool methods_unbound(Interp *I, ObjKind kind, const char *name, Value *out, bool *found);
+
 #endif
