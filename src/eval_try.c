@@ -74,8 +74,6 @@ static int try_except(Interp *I, const Node *n)
     if (ex == EX_ERROR && n->u.try_.handlers.n) {
         ErrState st;
         Value exc;
-        if (I->err_kind == ERR_SYSTEM_EXIT && I->err_exc.kind == VAL_UNSET)
-            return EX_ERROR;
         if (!interp_error_exc_value(I, &exc))
             return EX_ERROR;
         err_save(I, &st);

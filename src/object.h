@@ -155,8 +155,9 @@ struct Interp {
     int depth;
     const Node *stmt;         /* current statement (warnings) */
     /* repr recursion guard */
-    Obj *repr_stack[64];
+    Obj *repr_stack[800];
     int repr_depth;
+    int cdepth;               /* nesting of eq/hash over containers */
     WriteFn out_fn;
     void *out_ud;
 };

@@ -370,7 +370,8 @@ static bool instance_new(Interp *I, ObjType *cls, const Args *a, Value *out)
                 return interp_error(I, ERR_TYPE, "too many arguments");
             }
             stack[0] = v;
-            memcpy(stack + 1, a->pos, (size_t)a->npos * sizeof(Value));
+            if (a->npos)
+                memcpy(stack + 1, a->pos, (size_t)a->npos * sizeof(Value));
             b.pos = stack;
             b.npos = a->npos + 1;
             ok = value_call(I, bound, &b, &r);

@@ -125,12 +125,48 @@ static void obj_free(Obj *o)
     free(o);
 }
 
+/* Freeing a deeply nested structure (a list inside a list, 100000 deep)
+ * must not recurse that deep in C: below a nesting of 64, objects that
+ * reach zero are queued and the outermost free drains the queue (the
+ * "trashcan" of CPython). */
+static _Thread_local int free_depth;
+static _Thread_local Obj **free_queue;
+static _Thread_local size_t free_len, free_cap;
+
+static void obj_free_deferred(Obj *o)
+{
+    if (free_depth >= 64) {
+        if (free_len == free_cap) {
+            size_t cap = free_cap ? free_cap * 2 : 256;
+            Obj **q = realloc(free_queue, cap * sizeof *q);
+            if (!q) {
+                obj_free(o);      /* no memory for the queue: recurse */
+                return;
+            }
+            free_queue = q;
+            free_cap = cap;
+        }
+        free_queue[free_len++] = o;
+        return;
+    }
+    free_depth++;
+    obj_free(o);
+    if (free_depth == 1) {
+        while (free_len)
+            obj_free(free_queue[--free_len]);
+        free(free_queue);
+        free_queue = NULL;
+        free_cap = 0;
+    }
+    free_depth--;
+}
+
 void value_decref(Value v)
 {
     if (v.kind != VAL_OBJ)
         return;
     if (--v.as.o->refcount <= 0)
-        obj_free(v.as.o);
+        obj_free_deferred(v.as.o);
 }
 
 /* ---- strings ---- */

@@ -432,8 +432,19 @@ static int cmp_result(CmpOp op, int c)
 }
 
 static bool order(Interp *I, CmpOp op, Value a, Value b, bool *res, bool *handled);
+static bool order_seq_items(Interp *I, CmpOp op, ObjList *p, ObjList *q, bool *res);
 
 static bool order_seq(Interp *I, CmpOp op, ObjList *p, ObjList *q, bool *res)
+{
+    if (I->cdepth > 800)
+        return interp_error(I, ERR_RECURSION, "maximum recursion depth exceeded in comparison");
+    I->cdepth++;
+    bool ok = order_seq_items(I, op, p, q, res);
+    I->cdepth--;
+    return ok;
+}
+
+static bool order_seq_items(Interp *I, CmpOp op, ObjList *p, ObjList *q, bool *res)
 {
     size_t n = p->len < q->len ? p->len : q->len;
     for (size_t i = 0; i < n; i++) {

@@ -392,17 +392,23 @@ static bool eq_seq(Interp *I, ObjList *a, ObjList *b, bool *out)
     *out = false;
     if (a->len != b->len)
         return true;
-    for (size_t i = 0; i < a->len; i++) {
+    if (I->cdepth > 800)
+        return interp_error(I, ERR_RECURSION, "maximum recursion depth exceeded in comparison");
+    I->cdepth++;
+    bool ok = true;
+    for (size_t i = 0; ok && i < a->len; i++) {
         bool e;
         if (value_identical(a->items[i], b->items[i]))
             continue;
-        if (!value_eq(I, a->items[i], b->items[i], &e))
-            return false;
-        if (!e)
+        ok = value_eq(I, a->items[i], b->items[i], &e);
+        if (ok && !e) {
+            I->cdepth--;
             return true;
+        }
     }
-    *out = true;
-    return true;
+    I->cdepth--;
+    *out = ok;
+    return ok;
 }
 
 static bool eq_dict(Interp *I, Value a, Value b, bool *out)
@@ -544,9 +550,14 @@ bool value_hash(Interp *I, Value v, uint64_t *out)
     }
     if (k == OBJ_TUPLE) {
         uint64_t h = 0x345678;
+        if (I->cdepth > 800)
+            return interp_error(I, ERR_RECURSION, "maximum recursion depth exceeded while hashing");
         for (size_t i = 0; i < as_list(v)->len; i++) {
             uint64_t e;
-            if (!value_hash(I, as_list(v)->items[i], &e))
+            I->cdepth++;
+            bool ok = value_hash(I, as_list(v)->items[i], &e);
+            I->cdepth--;
+            if (!ok)
                 return false;
             h = mix(h * 1000003 ^ e);
         }

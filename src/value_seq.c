@@ -372,8 +372,10 @@ static bool list_splice(Interp *I, ObjList *l, int64_t start, int64_t stop, ObjL
     Value *dropped = malloc((old + 1) * sizeof(Value));
     if (!dropped)
         return interp_error(I, ERR_MEMORY, "out of memory");
-    memcpy(dropped, l->items + start, old * sizeof(Value));
-    memmove(l->items + start + n, l->items + stop, (l->len - (size_t)stop) * sizeof(Value));
+    if (l->items)
+        memcpy(dropped, l->items + start, old * sizeof(Value));
+    if (l->items)
+        memmove(l->items + start + n, l->items + stop, (l->len - (size_t)stop) * sizeof(Value));
     for (size_t i = 0; i < n; i++) {
         value_incref(src->items[i]);
         l->items[start + (int64_t)i] = src->items[i];
