@@ -579,7 +579,7 @@ static bool interp_init(Interp *I)
         return false;
     bool ok = interp_set_global(I, "__name__", name);
     value_decref(name);
-    return ok && types_install(I) && pybuiltins_install(I) && types_install_names(I) &&
+    return ok && types_install(I) && pybuiltins_install(I) && types_install_names(I) && descr_install(I) &&
            pymods_install(I) && tensor_install(I);
 }
 

@@ -177,6 +177,11 @@ void code_unref(Code *c);
 bool sb_repr_str(StrBuf *sb, const char *s, size_t n);
 bool list_copy_items(Interp *I, ObjList *src, size_t lo, size_t hi, bool tuple, Value *out);
 
+/* descr.c */
+bool descr_install(Interp *I);
+bool descr_get(Interp *I, Value attr, Value obj, ObjType *cls, Value *out, bool *handled);
+bool descr_set(Interp *I, Value obj, const char *name, Value v, bool *handled);
+
 /* value_repr.c */
 bool set_python_order(Interp *I, Value set, Value *out, bool *done);
 

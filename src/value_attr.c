@@ -165,8 +165,12 @@ static bool getattr_instance(Interp *I, Value obj, const char *name, Value *out,
         *out = in->args;
         return true;
     }
-    if (type_lookup(in->cls, name, &fn))
-        return bound_new(I, fn, obj, out);
+    if (type_lookup(in->cls, name, &fn)) {
+        bool handled;
+        if (!descr_get(I, fn, obj, in->cls, out, &handled))
+            return false;
+        return handled ? true : bound_new(I, fn, obj, out);
+    }
     if (strcmp(name, "__dict__") == 0 && in->dict.kind == VAL_OBJ) {
         value_incref(in->dict);
         *out = in->dict;
@@ -233,9 +237,14 @@ static bool getattr_obj(Interp *I, Value obj, const char *name, Value *out, bool
         return getattr_native(I, obj, name, out, found);
     case OBJ_TYPE:
         if (type_lookup((ObjType *)obj.as.o, name, &fn)) {
-            value_incref(fn);
-            *out = fn;
+            bool handled;
             *found = true;
+            if (!descr_get(I, fn, (Value){VAL_UNSET, {0}}, (ObjType *)obj.as.o, out, &handled))
+                return false;
+            if (!handled) {
+                value_incref(fn);
+                *out = fn;
+            }
         }
         return true;
     case OBJ_FUNC: {
@@ -291,16 +300,22 @@ bool value_getattr(Interp *I, Value obj, const char *name, Value *out)
 bool value_setattr(Interp *I, Value obj, const char *name, Value v)
 {
     Value *dict = NULL;
-    if (val_is_obj(obj, OBJ_INSTANCE))
+    bool handled;
+    if (val_is_obj(obj, OBJ_INSTANCE)) {
+        if (!descr_set(I, obj, name, v, &handled))
+            return false;
+        if (handled)
+            return true;
         dict = &((ObjInstance *)obj.as.o)->dict;
-    else if (val_is_obj(obj, OBJ_TYPE))
+    } else if (val_is_obj(obj, OBJ_TYPE)) {
         dict = &((ObjType *)obj.as.o)->dict;
-    else if (val_is_obj(obj, OBJ_MODULE))
+    } else if (val_is_obj(obj, OBJ_MODULE)) {
         dict = &((ObjModule *)obj.as.o)->dict;
-    else if (val_is_obj(obj, OBJ_FUNC))
+    } else if (val_is_obj(obj, OBJ_FUNC)) {
         dict = &((ObjFunc *)obj.as.o)->dict;
-    else if (val_is_obj(obj, OBJ_NATIVE_OBJ) && ((ObjNativeObj *)obj.as.o)->cls->setattr)
+    } else if (val_is_obj(obj, OBJ_NATIVE_OBJ) && ((ObjNativeObj *)obj.as.o)->cls->setattr) {
         return ((ObjNativeObj *)obj.as.o)->cls->setattr(I, obj, name, v);
+    }
     if (!dict)
         return interp_error(I, ERR_ATTRIBUTE, "'%s' object has no attribute '%s'",
                             value_type_name(obj), name);
