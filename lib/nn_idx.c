@@ -46,8 +46,13 @@ static NnStatus idx_read(IdxIn *in, void *buf, size_t n, size_t *got)
                             "%s: corrupt gzip stream (%s)", in->path,
                             err == Z_ERRNO ? strerror(errno) : m);
         }
-        if (r == 0)
+        if (r == 0) {   /* zlib reports a stream cut short as Z_BUF_ERROR, not -1 */
+            int err;
+            gzerror(in->gz, &err);
+            if (err != Z_OK)
+                return nn_error(in->ctx, NN_EFORMAT, "%s: gzip stream is truncated", in->path);
             break;
+        }
         total += (size_t)r;
     }
     *got = total;
