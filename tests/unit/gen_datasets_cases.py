@@ -1,0 +1,1 @@
+# gen_datasets_cases.py - being written
