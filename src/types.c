@@ -353,7 +353,13 @@ static bool instance_new(Interp *I, ObjType *cls, const Args *a, Value *out)
         value_decref(v);
         return false;
     }
-    if (type_lookup(cls, "__init__", &init)) {
+    bool plain = !type_lookup(cls, "__init__", &init) ||
+                 (val_is_obj(init, OBJ_NATIVE) && ((ObjNativeFn *)init.as.o)->def == &object_init_def);
+    if (plain && !cls->is_exception && (a->npos || a->nkw)) {
+        value_decref(v);
+        return interp_error(I, ERR_TYPE, "%s() takes no arguments", cls->name);
+    }
+    if (!plain) {
         Value bound;
         if (!value_getattr(I, v, "__init__", &bound)) {
             value_decref(v);
@@ -389,9 +395,6 @@ static bool instance_new(Interp *I, ObjType *cls, const Args *a, Value *out)
             return interp_error(I, ERR_TYPE, "__init__() should return None, not '%s'",
                                 value_type_name(r));
         }
-    } else if (!cls->is_exception && (a->npos || a->nkw)) {
-        value_decref(v);
-        return interp_error(I, ERR_TYPE, "%s() takes no arguments", cls->name);
     }
     *out = v;
     return true;
