@@ -31,11 +31,12 @@ typedef struct FmtSpec {
 /* ---- digits of a double ---- */
 
 /* The decimal digits of |x| (finite, nonzero or zero) correctly rounded to
- * `prec` significant digits (1..40): digits[] without dot, *decpt = position
- * of the decimal point (x = 0.d1d2... * 10^decpt).  Returns the digit count. */
+ * `prec` significant digits (1..120): digits[] without dot, *decpt = position
+ * of the decimal point (x = 0.d1d2... * 10^decpt).  Returns the digit count.
+ * digits must hold prec + 1 bytes. */
 static int float_digits(double x, int prec, char *digits, int *decpt)
 {
-    char buf[64];
+    char buf[160];
     snprintf(buf, sizeof buf, "%.*e", prec - 1, fabs(x));
     int n = 0;
     const char *p = buf;
@@ -141,14 +142,19 @@ static void fmt_float_body(double x, char type, int prec, bool alt, StrBuf *sb)
     }
     x = fabs(x);
     if (type == 'r' || (type == '\0' && prec < 0)) {
-        format_float_repr(x, sb);
+        if (!alt || x == 0) {
+            format_float_repr(x, sb);
+            return;
+        }
+        char d[48];
+        int decpt;
+        int nd = strip_zeros(d, float_shortest(x, d, &decpt));
+        layout_digits(sb, d, nd, decpt, decpt <= -4 || decpt > 16, true, true, false);
         return;
     }
     if (type == '\0') {
-        char d[48];
-        int decpt, p = prec == 0 ? 1 : prec;
-        if (p > 40)
-            p = 40;
+        char d[128];
+        int decpt, p = prec == 0 ? 1 : prec > 120 ? 120 : (int)prec;
         int nd = float_digits(x, p, d, &decpt);
         if (!alt)
             nd = strip_zeros(d, nd);
@@ -157,7 +163,20 @@ static void fmt_float_body(double x, char type, int prec, bool alt, StrBuf *sb)
         layout_digits(sb, d, nd, decpt, decpt <= -4 || decpt > p - 1, true, alt, false);
         return;
     }
-    char conv = type == 'n' ? 'g' : type == '%' ? 'f' : type;
+    if (type == 'g' || type == 'G' || type == 'n') {
+        /* laid out here: glibc's "%#g" drops a zero when rounding carries */
+        char d[128];
+        int decpt, p = prec < 0 ? 6 : prec == 0 ? 1 : prec > 120 ? 120 : (int)prec;
+        int nd = float_digits(x, p, d, &decpt);
+        if (x == 0)
+            decpt = 1;
+        if (!alt)
+            nd = strip_zeros(d, nd);
+        bool use_exp = decpt - 1 < -4 || decpt - 1 >= p;
+        layout_digits(sb, d, nd, decpt, use_exp, false, alt, upper);
+        return;
+    }
+    char conv = type == '%' ? 'f' : type;
     char cfmt[8] = "%";
     if (alt)
         strcat(cfmt, "#");
@@ -231,7 +250,7 @@ static bool spec_invalid(Interp *I, const char *spec, size_t len, const char *tn
 /* Parses spec (CPython's parse_internal_render_format_spec).  `def_align`
  * is '>' for numbers and '<' for strings; `tname` names the type in errors. */
 static bool fmt_spec_parse(Interp *I, const char *spec, size_t len, char def_align,
-                    const char *tname, FmtSpec *fs)
+                           char def_type, const char *tname, FmtSpec *fs)
 {
     memset(fs, 0, sizeof *fs);
     fs->fill[0] = ' ';
@@ -283,8 +302,7 @@ static bool fmt_spec_parse(Interp *I, const char *spec, size_t len, char def_ali
     }
     if (len - pos > 1)
         return spec_invalid(I, spec, len, tname);
-    if (len - pos == 1)
-        fs->type = spec[pos];
+    fs->type = len - pos == 1 ? spec[pos] : def_type;
     if (!fs->align)
         fs->align = def_align;
     if (fs->group) {
@@ -336,7 +354,7 @@ static void emit_number(StrBuf *sb, const FmtSpec *fs, const char *sign, const c
     size_t head = t.len;
     size_t fixed = head + strlen(rest);
     size_t nz = nd;
-    if (fs->fill[0] == '0' && fs->filllen == 1 && fs->align == '=' && fs->width > 0) {
+    if (fs->fill[0] == '0' && fs->filllen == 1 && fs->align == '=' && fs->width > 0 && nd > 0) {
         for (;;) {
             size_t glen = nz + (fs->group && nz ? (nz - 1) / (size_t)gsize : 0);
             if (glen + fixed >= (size_t)fs->width)
@@ -415,7 +433,7 @@ static size_t int_digits(int64_t v, int base, bool upper, char *buf)
     return n;
 }
 
-static bool fmt_int_spec(Interp *I, int64_t v, const FmtSpec *fs, StrBuf *sb)
+static bool fmt_int_spec(Interp *I, int64_t v, const char *tname, const FmtSpec *fs, StrBuf *sb)
 {
     char t = fs->type;
     if (t && strchr("eEfFgG%", t)) {
@@ -423,7 +441,8 @@ static bool fmt_int_spec(Interp *I, int64_t v, const FmtSpec *fs, StrBuf *sb)
         return true;
     }
     if (t && !strchr("dnbcoxX", t))
-        return interp_error(I, ERR_VALUE, "Unknown format code '%c' for object of type 'int'", t);
+        return interp_error(I, ERR_VALUE, "Unknown format code '%c' for object of type '%s'", t,
+                            tname);
     if (fs->prec >= 0)
         return interp_error(I, ERR_VALUE, "Precision not allowed in integer format specifier");
     if (fs->z)
@@ -460,11 +479,13 @@ static bool fmt_str_spec(Interp *I, const char *s, size_t n, const FmtSpec *fs, 
         return interp_error(I, ERR_VALUE, "Unknown format code '%c' for object of type 'str'",
                             fs->type);
     if (fs->sign)
-        return interp_error(I, ERR_VALUE, "Sign not allowed in string format specifier");
+        return interp_error(I, ERR_VALUE, "%s not allowed in string format specifier",
+                            fs->sign == ' ' ? "Space" : "Sign");
+    if (fs->z)
+        return interp_error(I, ERR_VALUE,
+                            "Negative zero coercion (z) not allowed in string format specifier");
     if (fs->alt)
         return interp_error(I, ERR_VALUE, "Alternate form (#) not allowed in string format specifier");
-    if (fs->z)
-        return interp_error(I, ERR_VALUE, "Negative zero coercion (z) not allowed in format specifier");
     if (fs->align == '=')
         return interp_error(I, ERR_VALUE, "'=' alignment not allowed in string format specifier");
     if (fs->group)
@@ -487,7 +508,7 @@ static bool fmt_str_spec(Interp *I, const char *s, size_t n, const FmtSpec *fs, 
 static bool fmt_float_value(Interp *I, double x, const char *spec, size_t len, StrBuf *sb)
 {
     FmtSpec fs;
-    if (!fmt_spec_parse(I, spec, len, '>', "float", &fs))
+    if (!fmt_spec_parse(I, spec, len, '>', '\0', "float", &fs))
         return false;
     if (fs.type && !strchr("eEfFgGn%", fs.type))
         return interp_error(I, ERR_VALUE, "Unknown format code '%c' for object of type 'float'",
@@ -496,19 +517,20 @@ static bool fmt_float_value(Interp *I, double x, const char *spec, size_t len, S
     return true;
 }
 
-static bool fmt_int_value(Interp *I, int64_t v, const char *spec, size_t len, StrBuf *sb)
+static bool fmt_int_value(Interp *I, int64_t v, const char *spec, size_t len, const char *tname,
+                          StrBuf *sb)
 {
     FmtSpec fs;
-    if (!fmt_spec_parse(I, spec, len, '>', "int", &fs))
+    if (!fmt_spec_parse(I, spec, len, '>', 'd', tname, &fs))
         return false;
-    return fmt_int_spec(I, v, &fs, sb);
+    return fmt_int_spec(I, v, tname, &fs, sb);
 }
 
 static bool fmt_str_value(Interp *I, const char *s, size_t n, const char *spec, size_t len,
                           StrBuf *sb)
 {
     FmtSpec fs;
-    if (!fmt_spec_parse(I, spec, len, '<', "str", &fs))
+    if (!fmt_spec_parse(I, spec, len, '<', 's', "str", &fs))
         return false;
     return fmt_str_spec(I, s, n, &fs, sb);
 }
@@ -523,7 +545,7 @@ static bool fmt_native(Interp *I, Value v, const char *spec, size_t len, StrBuf 
         int64_t i;
         if (!cls->to_int(I, v, &i))
             return false;
-        return fmt_int_value(I, i, spec, len, sb);
+        return fmt_int_value(I, i, spec, len, "int", sb);
     }
     if (cls->to_float && !(t == 's')) {
         double d;
@@ -544,9 +566,9 @@ bool format_value(Interp *I, Value v, const char *spec, size_t speclen, StrBuf *
         return value_str(I, v, sb);
     switch (v.kind) {
     case VAL_BOOL:
-        return fmt_int_value(I, v.as.b, spec, speclen, sb);
+        return fmt_int_value(I, v.as.b, spec, speclen, "bool", sb);
     case VAL_INT:
-        return fmt_int_value(I, v.as.i, spec, speclen, sb);
+        return fmt_int_value(I, v.as.i, spec, speclen, "int", sb);
     case VAL_FLOAT:
         return fmt_float_value(I, v.as.f, spec, speclen, sb);
     case VAL_OBJ:
@@ -692,8 +714,12 @@ static bool pct_int(Interp *I, char c, Value v, FmtSpec *fs, int64_t prec, StrBu
             return interp_error(I, isnan(v.as.f) ? ERR_VALUE : ERR_OVERFLOW,
                                 "cannot convert float %s to integer",
                                 isnan(v.as.f) ? "NaN" : "infinity");
-        if (fabs(v.as.f) >= 9.2233720368547758e18)
-            return interp_error(I, ERR_OVERFLOW, "int too large to format");
+        if (fabs(v.as.f) >= 9.2233720368547758e18) {
+            char big[400];   /* an integral double prints exactly */
+            int nb = snprintf(big, sizeof big, "%.0f", trunc(fabs(v.as.f)));
+            emit_number(sb, fs, sign_str(v.as.f < 0, fs->sign), "", big, (size_t)nb, "", 3);
+            return true;
+        }
         i = (int64_t)v.as.f;
     } else if (integral) {
         if (!value_to_int(I, v, &i))
@@ -743,10 +769,11 @@ static bool pct_char(Interp *I, Value v, FmtSpec *fs, StrBuf *sb)
 {
     StrBuf t;
     sb_init(&t);
-    if (v.kind == VAL_INT) {
-        if (v.as.i < 0 || v.as.i > 0x10FFFF)
+    if (v.kind == VAL_INT || v.kind == VAL_BOOL) {
+        int64_t c = v.kind == VAL_INT ? v.as.i : v.as.b;
+        if (c < 0 || c > 0x10FFFF)
             return interp_error(I, ERR_OVERFLOW, "%%c arg not in range(0x110000)");
-        utf8_encode(&t, (uint32_t)v.as.i);
+        utf8_encode(&t, (uint32_t)c);
     } else if (val_is_obj(v, OBJ_STR) && fmt_utf8_len(str_cstr(v), as_str(v)->len) == 1) {
         sb_append(&t, str_cstr(v), as_str(v)->len);
     } else {
@@ -764,6 +791,8 @@ static bool pct_text(Interp *I, char c, Value v, FmtSpec *fs, StrBuf *sb)
     bool ok = convert_value(I, v, c, &t);
     if (ok) {
         fs->type = 0;
+        fs->sign = 0;
+        fs->alt = fs->z = false;
         fs->fill[0] = ' ';
         if (fs->align == '=')
             fs->align = '>';
@@ -777,6 +806,7 @@ static bool pct_text(Interp *I, char c, Value v, FmtSpec *fs, StrBuf *sb)
 static bool pct_one(Interp *I, PctState *st, const char *f, size_t n, size_t *pos, StrBuf *sb)
 {
     Value owned = {VAL_UNSET, {0}}, v = owned;
+    size_t start = *pos;
     FmtSpec fs;
     bool ok = false, left = false, zero = false;
     memset(&fs, 0, sizeof fs);
@@ -815,6 +845,11 @@ static bool pct_one(Interp *I, PctState *st, const char *f, size_t n, size_t *po
         goto done;
     }
     char c = f[(*pos)++];
+    if (c == '%' && *pos - start != 1) {
+        interp_error(I, ERR_VALUE, "unsupported format character '%%' (0x25) at index %zu",
+                     *pos - 1);
+        goto done;
+    }
     if (c == '%') {
         sb_putc(sb, '%');
         ok = true;

@@ -1,6 +1,6 @@
 /* methods_internal.h - shared by the built-ins engineer's files: methods.c
  * (list, tuple, dict, set and the dispatch), methods_str.c (str),
- * builtins.c, pymods.c and pymods_random.c; private to them.  Depends on
+ * builtins.c, pymods.c, pymods_random.c and pymods_os.c; private to them.  Depends on
  * value.h and interp.h only.
  */
 #ifndef NNSH_METHODS_INTERNAL_H
@@ -36,7 +36,10 @@ bool methods_sort_list(Interp *I, Value list, Value key, bool reverse);
 int64_t builtins_hash_double(double v);
 /* builtins.c: exit()/quit()/sys.exit(): raises SystemExit with the code. */
 bool builtins_exit(Interp *I, Value self, const Args *a, Value *out);
-/* pymods_random.c: creates the `random` module (for pymods_install). */
+/* Module constructors for pymods_install: pymods_random.c, pymods_os.c. */
 bool pymods_random_create(Interp *I, Value *out);
+bool pymods_os_create(Interp *I, Value *out);
+bool pymods_os_path_create(Interp *I, Value *out);
+bool pymods_functools_create(Interp *I, Value *out);
 
 #endif
