@@ -12,7 +12,7 @@
 #include "interp.h"
 
 typedef struct { double x; const char *repr; } ReprCase;
-/* A test argument: kind 'i' int, 'b' bool, 'f' float, 's' str, 0 none given. */
+/* A test argument: kind 'i' int, 'b' bool, 'f' float, 's' str, 'n' None, 0 none given. */
 typedef struct { char kind; int64_t i; double f; const char *s; } ArgV;
 typedef struct { ArgV v; const char *spec; const char *ok; const char *err; } SpecCase;
 typedef struct {
