@@ -117,9 +117,13 @@ typedef double v2d __attribute__((vector_size(16)));
 
 #ifdef NN_X86
 DEF_UKERNEL(uk_s_avx512, float, v16f, 16, 12, 2, ATTR_AVX512)
+DEF_UKERNEL(uk_s_avx512n, float, v16f, 16, 12, 1, ATTR_AVX512)   /* narrow N (<= 16) */
 DEF_UKERNEL(uk_d_avx512, double, v8d, 8, 12, 2, ATTR_AVX512)
+DEF_UKERNEL(uk_d_avx512n, double, v8d, 8, 12, 1, ATTR_AVX512)
 DEF_UKERNEL(uk_s_avx2, float, v8f, 8, 6, 2, ATTR_AVX2)
+DEF_UKERNEL(uk_s_avx2n, float, v8f, 8, 6, 1, ATTR_AVX2)
 DEF_UKERNEL(uk_d_avx2, double, v4d, 4, 6, 2, ATTR_AVX2)
+DEF_UKERNEL(uk_d_avx2n, double, v4d, 4, 6, 1, ATTR_AVX2)
 #endif
 DEF_UKERNEL(uk_s_base, float, v4f, 4, 6, 2, )
 DEF_UKERNEL(uk_d_base, double, v2d, 2, 6, 2, )
@@ -134,7 +138,9 @@ typedef struct {
     const char *name;
 } Isa;
 
-static Isa g_isa_s, g_isa_d;
+/* g_isa_*n: the same ISA with a one-vector-wide tile, for products whose N
+ * is at most one vector (the 10-class output layer) */
+static Isa g_isa_s, g_isa_d, g_isa_sn, g_isa_dn;
 static bool g_isa_ready;
 
 static void isa_init(void)
@@ -143,14 +149,20 @@ static void isa_init(void)
         return;
     g_isa_s = (Isa){6, 8, 256, 96, 1024, uk_s_base, NULL, "base"};
     g_isa_d = (Isa){6, 4, 256, 96, 1024, NULL, uk_d_base, "base"};
+    g_isa_sn = g_isa_s;
+    g_isa_dn = g_isa_d;
 #ifdef NN_X86
     __builtin_cpu_init();
     if (__builtin_cpu_supports("avx512f")) {
         g_isa_s = (Isa){12, 32, 256, 144, 1024, uk_s_avx512, NULL, "avx512"};
         g_isa_d = (Isa){12, 16, 256, 96, 1024, NULL, uk_d_avx512, "avx512"};
+        g_isa_sn = (Isa){12, 16, 256, 144, 1024, uk_s_avx512n, NULL, "avx512"};
+        g_isa_dn = (Isa){12, 8, 256, 96, 1024, NULL, uk_d_avx512n, "avx512"};
     } else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
         g_isa_s = (Isa){6, 16, 256, 96, 1024, uk_s_avx2, NULL, "avx2"};
         g_isa_d = (Isa){6, 8, 256, 96, 1024, NULL, uk_d_avx2, "avx2"};
+        g_isa_sn = (Isa){6, 8, 256, 96, 1024, uk_s_avx2n, NULL, "avx2"};
+        g_isa_dn = (Isa){6, 4, 256, 96, 1024, NULL, uk_d_avx2n, "avx2"};
     }
 #endif
     g_isa_ready = true;
@@ -328,6 +340,19 @@ DEF_DRIVER(double, d, d)
                 c[i * ldc + x] = beta == 0 ? 0 : beta * c[i * ldc + x];  \
     } while (0)
 
+#ifdef HAVE_CBLAS
+/* OpenBLAS runs on the ctx's thread count, so nnsh never oversubscribes. */
+static void blas_threads(NnCtx *ctx)
+{
+    static int set = -1;
+    int t = nn_ctx_threads(ctx);
+    if (ctx && t != set) {
+        openblas_set_num_threads(t);
+        set = t;
+    }
+}
+#endif
+
 static bool blas_ok(int64_t m, int64_t n, int64_t k, int64_t lda, int64_t ldb, int64_t ldc)
 {
     return use_blas() && m <= INT_MAX && n <= INT_MAX && k <= INT_MAX && lda <= INT_MAX &&
@@ -346,6 +371,7 @@ void nn_gemm_f32(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k, 
     }
 #ifdef HAVE_CBLAS
     if (blas_ok(m, n, k, lda, ldb, ldc)) {
+        blas_threads(ctx);
         cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                     (int)m, (int)n, (int)k, alpha, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
         return;
@@ -354,7 +380,8 @@ void nn_gemm_f32(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k, 
     SCALE_C(float);
     isa_init();
     Jobs j = {.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .lda = lda, .ldb = ldb, .ldc = ldc,
-              .alpha = alpha, .a = a, .b = b, .c = c, .isa = &g_isa_s};
+              .alpha = alpha, .a = a, .b = b, .c = c,
+              .isa = n <= g_isa_sn.nr ? &g_isa_sn : &g_isa_s};
     builtin_s(ctx, &j);
 }
 
@@ -370,6 +397,7 @@ void nn_gemm_f64(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k, 
     }
 #ifdef HAVE_CBLAS
     if (blas_ok(m, n, k, lda, ldb, ldc)) {
+        blas_threads(ctx);
         cblas_dgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
                     (int)m, (int)n, (int)k, alpha, a, (int)lda, b, (int)ldb, beta, c, (int)ldc);
         return;
@@ -378,6 +406,7 @@ void nn_gemm_f64(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k, 
     SCALE_C(double);
     isa_init();
     Jobd j = {.ta = ta, .tb = tb, .m = m, .n = n, .k = k, .lda = lda, .ldb = ldb, .ldc = ldc,
-              .alpha = alpha, .a = a, .b = b, .c = c, .isa = &g_isa_d};
+              .alpha = alpha, .a = a, .b = b, .c = c,
+              .isa = n <= g_isa_dn.nr ? &g_isa_dn : &g_isa_d};
     builtin_d(ctx, &j);
 }
