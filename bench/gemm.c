@@ -12,7 +12,6 @@
 #include <string.h>
 #include <time.h>
 
-const char *nn_gemm_builtin_isa(void);
 
 static double now(void)
 {

@@ -178,6 +178,12 @@ static NnTensor *matmul_kernel(NnCtx *ctx, const NnTensor *a, const NnTensor *b,
     for (int d = 0; d < p->nb; d++)
         nbatch *= p->bshape[d];
     size_t es = nn_dtype_size(a->dtype);
+    if (nbatch > 1 && !p->b1 && b->ndim == 2 && a->ndim == p->nb + 2 && nn_tensor_is_contiguous(a)) {
+        /* (..., M, K) @ (K, N): one product of (batch*M, K) @ (K, N) */
+        Mat ma = {nn_tensor_data(a), p->k, 1}, mb = mat_of(b, false, true, 0);
+        if (mm2d(ctx, a->dtype, nbatch * p->m, p->n, p->k, &ma, &mb, out->buf->data))
+            return out;
+    }
     int ta = p->a1 ? 0 : a->ndim - 2, tb = p->b1 ? 0 : b->ndim - 2;
     for (int64_t bi = 0; bi < nbatch; bi++) {
         Mat ma = mat_of(a, p->a1, false, batch_offset(a, ta, p, bi));

@@ -85,8 +85,12 @@ NnTensor *nn_cumprod(NnCtx *ctx, const NnTensor *a, int axis, NnDType dt);
 
 /* ---- linear algebra ---- */
 /* numpy matmul: 1-D operands promoted and the added axis removed, batch
- * dimensions broadcast.  Both operands must have the same dtype.
- * Error: "matmul: shapes (2, 3) and (4, 5) are not aligned: 3 (dim 1) != 4 (dim 0)". */
+ * dimensions broadcast.  Both operands must have the same dtype (NN_ETYPE).
+ * Error (numpy's): "matmul: Input operand 1 has a mismatch in its core
+ * dimension 0, with gufunc signature (n?,k),(k,m?)->(n?,m?) (size 4 is
+ * different from 3)".  nn_dot says "shapes (2,3) and (4,5) not aligned:
+ * 3 (dim 1) != 4 (dim 0)" as numpy.dot; dot, tensordot and outer promote
+ * mixed dtypes with nn_promote. */
 NnTensor *nn_matmul(NnCtx *ctx, const NnTensor *a, const NnTensor *b);
 /* numpy dot (N-D: sum over a's last and b's second-to-last axis). */
 NnTensor *nn_dot(NnCtx *ctx, const NnTensor *a, const NnTensor *b);
@@ -133,6 +137,7 @@ NnTensor *nn_repeat(NnCtx *ctx, const NnTensor *t, int64_t repeats, int axis);
 /* ---- ranges ---- */
 NnTensor *nn_arange(NnCtx *ctx, double start, double stop, double step, NnDType dt);
 NnTensor *nn_linspace(NnCtx *ctx, double start, double stop, int64_t num, bool endpoint, NnDType dt);
+/* m < 0 means m = n; k is the diagonal offset. */
 NnTensor *nn_eye(NnCtx *ctx, int64_t n, int64_t m, int64_t k, NnDType dt);
 
 /* ---- random tensors (the ctx generator; numpy legacy algorithms) ---- */
@@ -143,5 +148,10 @@ NnTensor *nn_random_randint(NnCtx *ctx, NnDType dt, int ndim, const int64_t *sha
 /* Shuffles t in place along axis 0 (numpy shuffle). */
 NnStatus nn_random_shuffle(NnCtx *ctx, NnTensor *t);
 NnTensor *nn_random_permutation(NnCtx *ctx, int64_t n);
+
+/* ---- additions (tensor runtime) ---- */
+/* The built-in GEMM's micro-kernel chosen for this CPU: "avx512", "avx2"
+ * or "base" (for bench and tests). */
+const char *nn_gemm_builtin_isa(void);
 
 #endif

@@ -88,7 +88,7 @@ NnTensor *nn_tensor_cast(NnCtx *ctx, const NnTensor *t, NnDType dt); /* new cont
 
 /* ---- views (no copy when the layout allows) ---- */
 /* shape may hold one -1 (inferred).  View when contiguous, else a copy.
- * Error: "cannot reshape array of size 10 into shape (3, 4)". */
+ * Error (numpy's text): "cannot reshape array of size 10 into shape (3,4)". */
 NnTensor *nn_tensor_reshape(NnCtx *ctx, NnTensor *t, int ndim, const int64_t *shape);
 /* perm NULL reverses the axes. */
 NnTensor *nn_tensor_transpose(NnCtx *ctx, NnTensor *t, const int *perm);

@@ -6,7 +6,6 @@
 
 #include <stdlib.h>
 
-const char *nn_gemm_builtin_isa(void);
 
 /* C = alpha op(A) op(B) + beta C in float64, and the scale sum |a||b| per
  * element for the error bound (float32 rounding grows with it). */
