@@ -91,9 +91,36 @@ bool frame_enter(Interp *I, Frame *f, Code *code, ObjFunc *func)
     return true;
 }
 
+/* A recursive inner function (def helper(): ... helper(...)) holds the
+ * cell that holds it.  When only that loop is left as the frame ends, it
+ * is unreachable: empty the cell so both are freed (there is no cycle
+ * collector; larger cycles stay, as documented in value.h). */
+static void break_self_cycles(Frame *f)
+{
+    size_t pos = 0;
+    Value k, v;
+    while (dict_next(f->locals, &pos, &k, &v)) {
+        if (!val_is_obj(v, OBJ_CELL))
+            continue;
+        ObjCell *c = (ObjCell *)v.as.o;
+        if (!val_is_obj(c->v, OBJ_FUNC) || c->v.as.o->refcount != 1)
+            continue;
+        ObjFunc *fn = (ObjFunc *)c->v.as.o;
+        int self_refs = 0;
+        for (int i = 0; fn->closure && i < fn->code->nfree; i++)
+            self_refs += fn->closure[i] == c;
+        if (self_refs && c->obj.refcount == 1 + self_refs) {
+            Value dead = c->v;
+            c->v = (Value){VAL_UNSET, {0}};
+            value_decref(dead);
+        }
+    }
+}
+
 void frame_leave(Interp *I, Frame *f)
 {
     I->frame = f->back;
+    break_self_cycles(f);
     value_decref(f->locals);
     if (f->own_closure)
         closure_free(f->closure, f->code->nfree);
