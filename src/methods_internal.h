@@ -1,6 +1,6 @@
 /* methods_internal.h - shared by the built-ins engineer's files: methods.c
  * (list, tuple, dict, set and the dispatch), methods_str.c (str),
- * builtins.c, pymods.c, pymods_random.c and pymods_os.c; private to them.  Depends on
+ * builtins.c and the pymods*.c files; private to them.  Depends on
  * value.h and interp.h only.
  */
 #ifndef NNSH_METHODS_INTERNAL_H
@@ -41,5 +41,6 @@ bool pymods_random_create(Interp *I, Value *out);
 bool pymods_os_create(Interp *I, Value *out);
 bool pymods_os_path_create(Interp *I, Value *out);
 bool pymods_functools_create(Interp *I, Value *out);
+bool pymods_collections_create(Interp *I, Value *out);   /* pymods_collections.c */
 
 #endif

@@ -813,5 +813,6 @@ bool pymods_install(Interp *I)
            interp_register_module(I, "sys", create_sys) &&
            interp_register_module(I, "os", pymods_os_create) &&
            interp_register_module(I, "os.path", pymods_os_path_create) &&
-           interp_register_module(I, "functools", pymods_functools_create);
+           interp_register_module(I, "functools", pymods_functools_create) &&
+           interp_register_module(I, "collections", pymods_collections_create);
 }
