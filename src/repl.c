@@ -15,6 +15,7 @@
  * Signal handling lives only here and in main.c (STYLE.md).
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <pwd.h>
 #include <signal.h>
@@ -60,10 +61,50 @@ static void on_sigint_eval(int sig)
     interp_interrupted = 1;
 }
 
+/* The self-pipe the prompt waits on beside stdin: the signal may be
+ * delivered to any thread (the runtime's workers too), so the handler wakes
+ * the session thread through it. */
+static int wake_pipe[2] = {-1, -1};
+
 static void on_sigint_prompt(int sig)
 {
     (void)sig;
+    int saved = errno;
     prompt_sigint = 1;
+    if (wake_pipe[1] >= 0 && write(wake_pipe[1], "", 1) < 0) {
+        /* full pipe: a wake-up is already pending */
+    }
+    errno = saved;
+}
+
+static void wake_pipe_open(void)
+{
+    if (pipe(wake_pipe) != 0) {
+        wake_pipe[0] = wake_pipe[1] = -1;
+        return;
+    }
+    for (int i = 0; i < 2; i++) {
+        fcntl(wake_pipe[i], F_SETFL, fcntl(wake_pipe[i], F_GETFL) | O_NONBLOCK);
+        fcntl(wake_pipe[i], F_SETFD, FD_CLOEXEC);
+    }
+}
+
+static void wake_pipe_close(void)
+{
+    int w = wake_pipe[1];
+    wake_pipe[1] = -1;           /* the handler stops writing first */
+    if (w >= 0)
+        close(w);
+    if (wake_pipe[0] >= 0)
+        close(wake_pipe[0]);
+    wake_pipe[0] = -1;
+}
+
+static void wake_pipe_drain(void)
+{
+    char buf[64];
+    while (wake_pipe[0] >= 0 && read(wake_pipe[0], buf, sizeof buf) > 0)
+        continue;
 }
 
 void repl_sigint_eval(void)
@@ -122,7 +163,12 @@ static bool is_single_expression(const char *text, size_t len)
     bool yes = false;
     if (parse_chunk(text, len, "<stdin>", 0, &c, &err) == PARSE_OK && c->body) {
         const NodeList *stmts = &c->body->u.block.stmts;
-        yes = stmts->n == 1 && stmts->items[0]->kind == NODE_EXPR_STMT;
+        const Node *e = stmts->n == 1 && stmts->items[0]->kind == NODE_EXPR_STMT ?
+                        stmts->items[0]->u.expr_stmt.value : NULL;
+        /* print(...) shows its own output and gives None: nothing to echo */
+        bool is_print = e && e->kind == NODE_CALL && e->u.call.func->kind == NODE_NAME &&
+                        strcmp(e->u.call.func->u.name, "print") == 0;
+        yes = e && !is_print;
     }
     chunk_unref(c);
     return yes;
@@ -408,11 +454,16 @@ static void on_line(char *line)
  * fresh prompt. */
 static void clear_after_sigint(Repl *R)
 {
+    rl_point = rl_end;           /* show "^C" after the text, as bash does */
+    rl_redisplay();
+    fputs("^C", rl_outstream);
+    rl_crlf();
+    fflush(rl_outstream);
     rl_free_line_state();
     rl_callback_sigcleanup();
     rl_replace_line("", 0);
+    rl_on_new_line();            /* the next prompt starts a fresh line */
     rl_callback_handler_remove();
-    fputs("^C\n", rl_outstream);
     R->pending.len = 0;
 }
 
@@ -443,12 +494,17 @@ static char *read_line_tty(Repl *R, bool *more)
         fd_set fds;
         FD_ZERO(&fds);
         FD_SET(fd, &fds);
-        int r = pselect(fd + 1, &fds, NULL, NULL, NULL, &waitmask);
+        if (wake_pipe[0] >= 0)
+            FD_SET(wake_pipe[0], &fds);
+        int nfds = (fd > wake_pipe[0] ? fd : wake_pipe[0]) + 1;
+        int r = pselect(nfds, &fds, NULL, NULL, NULL, &waitmask);
         if (r < 0 && errno != EINTR) {
             rl_callback_handler_remove();
             break;
         }
-        if (r > 0)
+        if (r > 0 && wake_pipe[0] >= 0 && FD_ISSET(wake_pipe[0], &fds))
+            wake_pipe_drain();
+        if (r > 0 && FD_ISSET(fd, &fds))
             rl_callback_read_char();
     }
     pthread_sigmask(SIG_UNBLOCK, &block, NULL);
@@ -459,8 +515,11 @@ static void loop_tty(Repl *R)
 {
     bool more = false;
     rl_catch_signals = 0;        /* SIGINT is ours (see read_line_tty) */
+    rl_instream = stdin;
+    rl_outstream = stdout;
     complete_install(R);
     history_open(R);
+    wake_pipe_open();
     while (!R->quit) {
         char *line = read_line_tty(R, &more);
         if (!line) {
@@ -471,6 +530,7 @@ static void loop_tty(Repl *R)
         more = feed_text(R, line);
         free(line);
     }
+    wake_pipe_close();
     history_close(R);
 }
 
@@ -482,6 +542,7 @@ static void loop_plain(Repl *R)
     size_t cap = 0;
     bool more = false;
     while (!R->quit) {
+        fflush(stdout);
         fputs(more ? PROMPT_MORE : PROMPT, stderr);
         fflush(stderr);
         errno = 0;

@@ -118,6 +118,7 @@ EOF
 "$nnsh" -q -i <session.in >out 2>err; st=$?
 status_is "nnsh -i reads a session from a pipe" 0
 grep -q '^Saved 4 inputs to saved.nns$' out && ok ":save reports what it wrote" || not_ok ":save reports what it wrote"
+grep -q '^   4! undefined_z$' out && ok ":history numbers inputs and marks errors" || not_ok ":history numbers inputs and marks errors"
 run "$nnsh" saved.nns
 same "the :saved script reruns to the same output" out '6
 hi
@@ -130,11 +131,12 @@ if grep -q '^a \* 2$' saved.md && grep -q '^```python$' saved.md && grep -q 'und
 else
     not_ok ":export holds inputs, outputs and errors"
 fi
-grep -q '^   4! undefined_z$' out && ok ":history numbers inputs and marks errors" || not_ok ":history numbers inputs and marks errors"
 
-printf ':seed x\n:nope\n:threads 0\n' | "$nnsh" -q -i >out 2>err
-grep -q '^usage: :seed N$' err && ok "a bad argument prints the usage" || not_ok "a bad argument prints the usage"
-grep -q '^:nope: unknown command' err && ok "an unknown command is one line" || not_ok "an unknown command is one line"
+printf ':seed x\n:nope\n:hepl\n:threads 0\n' | "$nnsh" -q -i >out 2>err
+grep -q 'usage: :seed N$' err && ok "a bad argument prints the usage" || not_ok "a bad argument prints the usage"
+grep -q ':nope: unknown command; type :help for the list$' err && ok "an unknown command is one line" || not_ok "an unknown command is one line"
+
+grep -q ':hepl: unknown command; did you mean :help?$' err && ok "an unknown command suggests the closest" || not_ok "an unknown command suggests the closest"
 
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -26,7 +26,7 @@ mkdir "$tmp/home"
 ok() { pass=$((pass + 1)); echo "ok - $1"; }
 not_ok() {
     fail=$((fail + 1)); echo "FAIL - $1"
-    echo "---- screen ----"; screen | tail -25; echo "----------------"
+    echo "---- screen ----"; screen | grep -v '^$' | tail -25; echo "----------------"
 }
 screen() { tm capture-pane -p -J -S -500 -t "$sess" 2>/dev/null; }
 now_ms() { date +%s%3N; }
@@ -48,7 +48,9 @@ count_lines() { screen | grep -c -E -- "$1"; }
 type_line() { tm send-keys -t "$sess" -l -- "$1"; tm send-keys -t "$sess" Enter; }
 check() { if wait_for "$2" "${3:-5}"; then ok "$1"; else not_ok "$1"; fi; }
 
+# The wrapper shell shares nnsh's process group: Ctrl-C must not end it.
 cat >"$tmp/run.sh" <<EOF
+trap : INT
 stty -g >"$tmp/stty.before"
 HOME="$tmp/home" TERM=xterm-256color "$nnsh"
 echo "status=\$?" >"$tmp/status"
