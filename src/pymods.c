@@ -1,5 +1,5 @@
-/* pymods.c - Python's standard modules that scripts import: math, time
- * and sys (random is in pymods_random.c; os, os.path and functools in
+/* pymods.c - Python's standard modules that scripts import: math, time,
+ * sys and string (random is in pymods_random.c; os, os.path and functools in
  * pymods_os.c).  Results
  * and error messages follow Python 3.11 ("math domain error", ...).
  *
@@ -805,6 +805,35 @@ static bool create_sys(Interp *I, Value *out)
     return true;
 }
 
+/* ---- string: the character-class constants ---- */
+
+static bool create_string(Interp *I, Value *out)
+{
+    static const char *const consts[][2] = {
+        {"ascii_letters", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+        {"ascii_lowercase", "abcdefghijklmnopqrstuvwxyz"},
+        {"ascii_uppercase", "ABCDEFGHIJKLMNOPQRSTUVWXYZ"},
+        {"digits", "0123456789"},
+        {"hexdigits", "0123456789abcdefABCDEF"},
+        {"octdigits", "01234567"},
+        {"punctuation", "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"},
+        {"whitespace", " \t\n\r\x0b\x0c"},
+        {"printable", "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+                      "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~ \t\n\r\x0b\x0c"},
+    };
+    Value mod, v;
+    if (!module_new(I, "string", "Python's string constants: ascii_letters, digits, "
+                    "punctuation, whitespace, ...", &mod))
+        return false;
+    for (size_t i = 0; i < sizeof consts / sizeof consts[0]; i++)
+        if (!add_value(I, mod, consts[i][0], str_from_cstr(I, consts[i][1], &v), v)) {
+            value_decref(mod);
+            return false;
+        }
+    *out = mod;
+    return true;
+}
+
 bool pymods_install(Interp *I)
 {
     return interp_register_module(I, "math", create_math) &&
@@ -814,5 +843,6 @@ bool pymods_install(Interp *I)
            interp_register_module(I, "os", pymods_os_create) &&
            interp_register_module(I, "os.path", pymods_os_path_create) &&
            interp_register_module(I, "functools", pymods_functools_create) &&
-           interp_register_module(I, "collections", pymods_collections_create);
+           interp_register_module(I, "collections", pymods_collections_create) &&
+           interp_register_module(I, "string", create_string);
 }
