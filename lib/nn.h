@@ -21,6 +21,7 @@
 #include "nn_core.h"
 #include "nn_tensor.h"
 #include "nn_ops.h"
+#include "nn_grad.h"
 #include "nn_io.h"
 #include "nn_model.h"
 
