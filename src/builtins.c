@@ -1087,6 +1087,7 @@ static const NativeDef builtin_defs[] = {
     {"min", b_min, "min(iterable, *, key=None, default=<unset>) or min(a, b, *args, key=None)", "The smallest element (the first of equal ones); default when the iterable is empty.\nExample: min(3, 1, 4) -> 1"},
     {"next", b_next, "next(iterator, default=<unset>)", "The next element of iterator; default (or StopIteration) when it is exhausted.\nExample: next(iter([]), 'none') -> 'none'"},
     {"oct", b_oct, "oct(number)", "The octal text of an integer, prefixed with 0o.\nExample: oct(8) -> '0o10'"},
+    {"open", builtins_open, "open(file, mode='r', buffering=-1, encoding=None, *, errors=None, newline=None)", "Opens a text file: mode 'r' (read), 'w' (write, truncating), 'a' (append), 'x' (create), with '+' for both.\nExample: with open('log.txt', 'w') as f: f.write('done\\n')"},
     {"ord", b_ord, "ord(c)", "The Unicode code point of a one-character string.\nExample: ord('A') -> 65"},
     {"pow", b_pow, "pow(base, exp, mod=None)", "base ** exp, or base ** exp % mod computed efficiently for integers.\nExample: pow(2, 10) -> 1024; pow(3, 4, 5) -> 1"},
     {"print", b_print, "print(*values, sep=' ', end='\\n', file=None, flush=False)", "Writes the values as str(), separated by sep and followed by end (file: sys.stderr or any object with write()).\nExample: print('loss', 0.25, sep=': ') prints loss: 0.25"},

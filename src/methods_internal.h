@@ -36,6 +36,8 @@ bool methods_sort_list(Interp *I, Value list, Value key, bool reverse);
 int64_t builtins_hash_double(double v);
 /* builtins.c: exit()/quit()/sys.exit(): raises SystemExit with the code. */
 bool builtins_exit(Interp *I, Value self, const Args *a, Value *out);
+/* builtins_file.c: open(file, mode='r', ...) -> a text file object. */
+bool builtins_open(Interp *I, Value self, const Args *a, Value *out);
 /* Module constructors for pymods_install: pymods_random.c, pymods_os.c. */
 bool pymods_random_create(Interp *I, Value *out);
 bool pymods_os_create(Interp *I, Value *out);
