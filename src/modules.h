@@ -28,4 +28,8 @@ const char *const *methods_names(ObjKind kind);
  * type's dict has no such attribute; *found=false when there is none. */
 bool methods_unbound(Interp *I, ObjKind kind, const char *name, Value *out, bool *found);
 
+/* Added by the plots part (plot.c): the built-ins plot, scatter, hist,
+ * plot_boundary and show.  To be called by interp_init after tensor_install. */
+bool plot_install(Interp *I);
+
 #endif
