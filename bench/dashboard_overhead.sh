@@ -9,5 +9,5 @@ out=${TMPDIR:-/tmp}/nnsh-dashboard-overhead
 L=$(sed -n 's/^\(NCURSES_LIBS\|ZLIB_LIBS\|LIBZIP_LIBS\|JSONC_LIBS\|BLAS_LIBS\) = //p' Makefile | tr '\n' ' ')
 cc -std=c11 -O2 -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -I. -Ilib -Isrc \
     bench/dashboard_overhead.c src/nnsh-dashboard.o src/nnsh-dashboard_draw.o \
-    src/.libs/libfront.a lib/.libs/libnnsh.a $L -lm -lpthread -o "$out"
+    ${FRONT_A:-src/.libs/libfront.a} ${LIB_A:-lib/.libs/libnnsh.a} $L -lm -lpthread -o "$out"
 "$out" "$@"

@@ -1,0 +1,42 @@
+#!/bin/sh
+# plot-tests.sh - inline plots printed when stdout is not a terminal:
+# tests/scripts/plot_inline.nns run with a UTF-8 and with the C locale;
+# every chart has at least 10 lines, the text has no ESC or CR byte, the C
+# locale's text is pure ASCII, the labels and tick values are there.
+# Exit 77 (skipped) when nnsh has no plot built-in yet.
+srcdir=${top_srcdir:-.}
+nnsh=${NNSH:-./src/nnsh}
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT
+pass=0 fail=0
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+not_ok() { fail=$((fail + 1)); echo "FAIL - $1"; }
+check() { if eval "$2"; then ok "$1"; else not_ok "$1"; fi; }
+
+echo 'plot([1, 2])' | "$nnsh" >/dev/null 2>&1 || { echo "no plot() in this nnsh: skipped"; exit 77; }
+script="$srcdir/tests/scripts/plot_inline.nns"
+for loc in C.UTF-8 C; do
+    out="$tmp/out.$loc"
+    LC_ALL=$loc LANG=$loc TERM=xterm-256color "$nnsh" "$script" >"$out" 2>"$tmp/err" </dev/null
+    check "$loc: runs" '[ $? -eq 0 ] && tail -1 "$out" | grep -qx done'
+    check "$loc: no ESC byte" '! grep -q "$(printf "\033")" "$out"'
+    check "$loc: no CR byte" '! grep -q "$(printf "\r")" "$out"'
+    check "$loc: at most 80 columns" '[ "$(LC_ALL=C.UTF-8 wc -L <"$out")" -le 80 ]'
+    # plot(list): from the first line to the x tick labels: >= 10 lines
+    check "$loc: plot(list) draws at least 10 lines" \
+        '[ "$(awk "NR==1,/^ *0 /" "$out" | wc -l)" -ge 10 ]'
+    check "$loc: y ticks of the list plot (0..100 by 20)" \
+        'grep -q "^ *100[^0-9]" "$out" && grep -q "^ *60[^0-9]" "$out" && grep -q "^ *20[^0-9]" "$out"'
+    check "$loc: history plot has its title, legend and x label" \
+        'grep -q "model loss" "$out" && grep -q "loss .*val_loss" "$out" && grep -q "epoch" "$out"'
+    check "$loc: history plot is at least 10 lines" \
+        '[ "$(awk "/model loss/,/epoch/" "$out" | wc -l)" -ge 10 ]'
+    check "$loc: plot(h, 'accuracy')" 'grep -q "model accuracy" "$out" && grep -q "accuracy .*val_accuracy" "$out"'
+done
+check "C locale: ASCII only" '! LC_ALL=C grep -q "[^ -~]" "$tmp/out.C"'
+check "C locale: ASCII axes" 'grep -q "^ *0+" "$tmp/out.C"'
+check "UTF-8: braille glyphs" 'grep -q "$(printf "\342\240")\|$(printf "\342\241")\|$(printf "\342\242")\|$(printf "\342\243")" "$tmp/out.C.UTF-8"'
+# [[0, 255], [255, 0]]: one cell per column of two pixels, mean 0.5 = ramp[5]
+check "show() without a terminal: the ASCII ramp" 'grep -qx "++" "$tmp/out.C" && grep -qx "++" "$tmp/out.C.UTF-8"'
+echo "plot tests: $pass passed, $fail failed"
+[ $fail -eq 0 ]
