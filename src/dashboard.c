@@ -33,7 +33,8 @@
 #include <ncurses.h>
 #include "dashboard_int.h"
 
-#define CHECK_NS 50000000LL             /* keys and redraws: at most 20/s */
+#define CHECK_NS 50000000LL             /* keys: 20 looks a second */
+#define DRAW_NS 250000000LL             /* redraws: 4 a second (each one costs ~ms) */
 
 static volatile sig_atomic_t dash_sigint, dash_winch, dash_cont;
 static int dash_fd = -1;
@@ -267,6 +268,7 @@ static void resize(Dashboard *d)
     if (ioctl(d->fd, TIOCGWINSZ, &ws) == 0 && ws.ws_row > 0 && ws.ws_col > 0)
         resizeterm(ws.ws_row, ws.ws_col);
     clearok(curscr, TRUE);
+    d->redraw = true;
 }
 
 static void resume(void)
@@ -279,6 +281,7 @@ static void resume(void)
 
 static void key(Dashboard *d, int c)
 {
+    d->redraw = true;
     switch (c) {
     case 'q': case 'Q': case 3:
         d->stop = true;
@@ -342,8 +345,11 @@ static void check(Dashboard *d, int64_t now)
         pause_loop(d);
     if (dash_sigint)
         d->stop = true;
-    dash_draw(d);
-    d->t_draw = dash_now_ns();
+    if (now - d->t_draw >= DRAW_NS || d->t_draw == 0 || d->redraw) {
+        d->redraw = false;
+        dash_draw(d);
+        d->t_draw = dash_now_ns();
+    }
 }
 
 /* ---------------------------------------------------------------- callbacks */

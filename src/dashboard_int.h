@@ -53,7 +53,7 @@ struct Dashboard {
     /* clocks (ns, monotonic) */
     int64_t t_start, t_epoch, t_check, t_draw, paused_ns;
     /* keys */
-    bool stop, logy, paused, smooth, too_small;
+    bool stop, logy, paused, smooth, too_small, redraw;
     int rate_steps;                 /* for steps/s over the last second */
     int64_t rate_t0, rate_n0;
     double rate;
