@@ -230,6 +230,8 @@ RunStatus repl_run_code(Repl *R, const char *src, size_t len,
     interp_interrupted = 0;
     if (st == RUN_ERROR) {
         fflush(stdout);
+        if (R->interactive_tty && interp_error_kind(R->I) == ERR_INTERRUPT)
+            fputc('\n', stderr);        /* past the "^C" the terminal echoed */
         fputs(interp_error_text(R->I), stderr);
         fflush(stderr);
     } else if (st == RUN_EXIT) {

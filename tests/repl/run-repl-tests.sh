@@ -89,11 +89,13 @@ else
     tm send-keys -t "$sess" Tab
     check "Tab completes tf.const to tf.constant" 'nnsh> tf\.constant'
     tm send-keys -t "$sess" C-c
-    wait_for '^nnsh> $' 2 >/dev/null
+    wait_for 'tf\.constant\^C$' 2 >/dev/null
 fi
 
 tm send-keys -t "$sess" -l 'leng'
+wait_for 'nnsh> leng$' 2 >/dev/null
 tm send-keys -t "$sess" C-c
+wait_for 'leng\^C$' 2 >/dev/null
 type_line '6 * 7'
 check "Ctrl-C at the prompt clears the line" '^42$'
 if screen | grep -q 'leng.*not defined'; then not_ok "the cleared line did not run"
