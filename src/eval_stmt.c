@@ -99,7 +99,8 @@ static int exec_assign(Interp *I, const Node *n)
     return ok ? EX_NORMAL : EX_ERROR;
 }
 
-/* x OP= y: lists extend in place for +=; everything else rebinds. */
+/* x OP= y: lists extend in place for +=, numpy arrays and user classes with
+ * __iadd__ & co. update in place; everything else rebinds. */
 static bool aug_op(Interp *I, BinOp op, Value cur, Value rhs, Value *out)
 {
     if (op == BIN_ADD && val_is_obj(cur, OBJ_LIST)) {
@@ -121,7 +122,12 @@ static bool aug_op(Interp *I, BinOp op, Value cur, Value rhs, Value *out)
         "__ipow__", "__imatmul__", "__ilshift__", "__irshift__", "__iand__", "__ior__", "__ixor__"
     };
     bool found = false;
-    if (val_is_obj(cur, OBJ_INSTANCE) &&
+    if (val_is_obj(cur, OBJ_NATIVE_OBJ)) {
+        const NativeClass *cls = ((ObjNativeObj *)cur.as.o)->cls;
+        if (cls->inplace && !cls->inplace(I, op, cur, rhs, out, &found))
+            return false;
+    }
+    if (!found && val_is_obj(cur, OBJ_INSTANCE) &&
         !user_instance_special(I, cur, inplace[op], 1, &rhs, out, &found))
         return false;
     return found ? true : value_binop(I, op, cur, rhs, out);

@@ -32,13 +32,16 @@ static bool tv_iter(Interp *I, Value self, Value *it);
 static bool tv_truth(Interp *I, Value self, bool *out);
 static bool tv_to_float(Interp *I, Value self, double *out);
 static bool tv_to_int(Interp *I, Value self, int64_t *out);
+/* tensor_inplace.c */
+bool tensor_inplace(Interp *I, BinOp op, Value self, Value rhs, Value *out, bool *handled);
 
 #define TENSOR_CLASS(NAME, DOC) { \
     .name = NAME, .finalize = tensor_finalize, .getattr = tensor_getattr, \
     .repr = tensor_repr, .str = tensor_str, .binop = tv_binop, .compare = tv_compare, \
     .unop = tv_unop, .getitem = tensor_getitem, .setitem = tensor_setitem, \
     .len = tv_len, .iter = tv_iter, .truth = tv_truth, .to_float = tv_to_float, \
-    .to_int = tv_to_int, .attrs = tensor_attr_names, .methods = tensor_methods, .doc = DOC }
+    .to_int = tv_to_int, .attrs = tensor_attr_names, .methods = tensor_methods, .doc = DOC, \
+    .inplace = tensor_inplace }
 
 static const NativeClass tf_class = TENSOR_CLASS("EagerTensor",
     "A TensorFlow tensor: immutable, printed as tf.Tensor(value, shape=..., dtype=...).\n"

@@ -238,6 +238,9 @@ typedef struct NativeClass {
     const char *const *attrs;
     const NativeDef *methods;         /* terminated by an entry with name NULL */
     const char *doc;                  /* help text of the class itself */
+    /* x OP= y in place (numpy arrays): *out is self after the update.  Set
+     * *handled=false to fall back to x = x OP y. */
+    bool (*inplace)(Interp *I, BinOp op, Value self, Value rhs, Value *out, bool *handled);
 } NativeClass;
 
 typedef struct ObjNative {

@@ -298,7 +298,7 @@ static bool core_binop(Interp *I, BinOp op, Value a, Value b, Value *out, bool *
         if (op != BIN_MATMUL)
             return int_binop(I, op, intval(a), intval(b), out);
     }
-    double x, y;
+    double x = 0, y = 0;
     if (is_num(a) && is_num(b)) {
         num_as_double(a, &x);
         num_as_double(b, &y);
