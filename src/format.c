@@ -560,6 +560,35 @@ static bool fmt_native(Interp *I, Value v, const char *spec, size_t len, StrBuf 
     return ok;
 }
 
+/* An instance of a user class: its __format__(spec) when it defines one. */
+static bool fmt_instance(Interp *I, Value v, const char *spec, size_t len, StrBuf *sb)
+{
+    Value fn, arg, r;
+    if (!value_getattr(I, v, "__format__", &fn)) {
+        if (interp_error_kind(I) != ERR_ATTRIBUTE)
+            return false;
+        interp_clear_error(I);
+        return interp_error(I, ERR_TYPE, "unsupported format string passed to %s.__format__",
+                            value_type_name(v));
+    }
+    bool ok = str_new(I, spec, len, &arg);
+    if (ok) {
+        ok = interp_call(I, fn, 1, &arg, &r);
+        value_decref(arg);
+    }
+    value_decref(fn);
+    if (!ok)
+        return false;
+    if (!val_is_obj(r, OBJ_STR)) {
+        value_decref(r);
+        return interp_error(I, ERR_TYPE, "__format__ must return a str, not %s",
+                            value_type_name(r));
+    }
+    sb_append(sb, str_cstr(r), as_str(r)->len);
+    value_decref(r);
+    return true;
+}
+
 bool format_value(Interp *I, Value v, const char *spec, size_t speclen, StrBuf *sb)
 {
     if (speclen == 0)
@@ -576,6 +605,8 @@ bool format_value(Interp *I, Value v, const char *spec, size_t speclen, StrBuf *
             return fmt_str_value(I, as_str(v)->chars, as_str(v)->len, spec, speclen, sb);
         if (v.as.o->kind == OBJ_NATIVE_OBJ)
             return fmt_native(I, v, spec, speclen, sb);
+        if (v.as.o->kind == OBJ_INSTANCE)
+            return fmt_instance(I, v, spec, speclen, sb);
         break;
     default:
         break;

@@ -44,5 +44,7 @@ bool pymods_os_create(Interp *I, Value *out);
 bool pymods_os_path_create(Interp *I, Value *out);
 bool pymods_functools_create(Interp *I, Value *out);
 bool pymods_collections_create(Interp *I, Value *out);   /* pymods_collections.c */
+bool pymods_json_create(Interp *I, Value *out);          /* pymods_json.c */
+bool pymods_itertools_create(Interp *I, Value *out);     /* pymods_itertools.c */
 
 #endif

@@ -844,5 +844,7 @@ bool pymods_install(Interp *I)
            interp_register_module(I, "os.path", pymods_os_path_create) &&
            interp_register_module(I, "functools", pymods_functools_create) &&
            interp_register_module(I, "collections", pymods_collections_create) &&
-           interp_register_module(I, "string", create_string);
+           interp_register_module(I, "string", create_string) &&
+           interp_register_module(I, "json", pymods_json_create) &&
+           interp_register_module(I, "itertools", pymods_itertools_create);
 }
