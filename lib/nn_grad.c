@@ -146,6 +146,8 @@ void nn_tape_free(NnTape *tp)
 
 bool nn_tape_persistent(const NnTape *tp) { return tp->persistent; }
 int nn_tape_count(const NnTape *tp) { return tp->nnodes; }
+int nn_tape_nwatched(const NnTape *tp) { return tp->nwatched; }
+NnTensor *nn_tape_watched(const NnTape *tp, int i) { return tp->watched[i]; }
 NnNode *nn_tape_node(const NnTape *tp, int i) { return tp->nodes[i]; }
 const char *nn_tape_blocked(const NnTape *tp) { return tp->blocked; }
 

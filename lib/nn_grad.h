@@ -112,6 +112,8 @@ NnStatus nn_tape_watch(NnTape *tape, NnTensor *t);
 /* True when t is watched or produced by a node of this tape. */
 bool nn_tape_tracks(const NnTape *tape, const NnTensor *t);
 int nn_tape_count(const NnTape *tape);              /* recorded nodes */
+int nn_tape_nwatched(const NnTape *tape);           /* watched tensors (borrowed below) */
+NnTensor *nn_tape_watched(const NnTape *tape, int i);
 NnNode *nn_tape_node(const NnTape *tape, int i);
 
 /* Records op(inputs) -> output when some input is tracked (else does

@@ -14,6 +14,7 @@
 #include "tensor_value.h"
 #include "modules.h"
 #include "mod_tf.h"
+#include "autodiff.h"
 
 const char *const tensor_tf_extensions[] = {
     "nnsh.tf_autodiff", "nnsh.tf_keras", "nnsh.tf_data", "nnsh.tf_extra", NULL
@@ -66,7 +67,7 @@ done:
 
 #define TF_BIN(fn, OP, NAME) \
     static bool fn(Interp *I, Value self, const Args *a, Value *out) \
-    { (void)self; return tf_bin(I, a, OP, NAME, out); }
+    { (void)self; TF1_DEFER(I, fn, NAME, a, out); return tf_bin(I, a, OP, NAME, out); }
 TF_BIN(tf_add, NN_ADD, "add")
 TF_BIN(tf_subtract, NN_SUB, "subtract")
 TF_BIN(tf_multiply, NN_MUL, "multiply")
@@ -100,7 +101,7 @@ static bool tf_un(Interp *I, const Args *a, NnUnaryOp op, const char *fname, Val
 
 #define TF_UN(fn, OP, NAME) \
     static bool fn(Interp *I, Value self, const Args *a, Value *out) \
-    { (void)self; return tf_un(I, a, OP, NAME, out); }
+    { (void)self; TF1_DEFER(I, fn, NAME, a, out); return tf_un(I, a, OP, NAME, out); }
 TF_UN(tf_abs, NN_ABS, "abs")
 TF_UN(tf_negative, NN_NEG, "negative")
 TF_UN(tf_sign, NN_SIGN, "sign")
@@ -138,13 +139,15 @@ static bool tf_leaky_relu(Interp *I, Value self, const Args *a, Value *out)
     double alpha = 0.2;
     NnTensor *t;
     (void)self;
+    TF1_DEFER(I, tf_leaky_relu, "leaky_relu", a, out);
     if (!args_parse(I, "leaky_relu", a, "features, alpha=, name=", v))
         return false;
     if (v[1].kind != VAL_UNSET && !arg_float(I, "leaky_relu", "alpha", v[1], &alpha))
         return false;
     if (!tensor_from_value(I, v[0], -1, TENSOR_TF, &t))
         return false;
-    NnTensor *r = nn_leaky_relu(interp_nn(I), t, alpha);
+    NnGradAttrs at = {.alpha = alpha};
+    NnTensor *r = ad_rec(I, nn_leaky_relu(interp_nn(I), t, alpha), NN_G_LEAKY_RELU, &t, 1, &at);
     nn_tensor_unref(t);
     return tensor_value_wrap(I, r, TENSOR_TF, out);
 }
@@ -164,9 +167,13 @@ static bool tf_softmax_common(Interp *I, const Args *a, Value *out, bool log)
         return interp_error(I, ERR_TYPE, "softmax needs a float tensor, got %s",
                             nn_dtype_name(t->dtype));
     }
-    bool ok = tensor_axis_arg(I, v[1], t->ndim, t->ndim - 1, &axis) &&
-              tensor_value_wrap(I, log ? nn_log_softmax(interp_nn(I), t, axis)
-                                       : nn_softmax(interp_nn(I), t, axis), TENSOR_TF, out);
+    bool ok = tensor_axis_arg(I, v[1], t->ndim, t->ndim - 1, &axis);
+    if (ok) {
+        NnGradAttrs at = {.axes = {axis}};
+        NnTensor *r = log ? nn_log_softmax(interp_nn(I), t, axis) : nn_softmax(interp_nn(I), t, axis);
+        r = ad_rec(I, r, log ? NN_G_LOG_SOFTMAX : NN_G_SOFTMAX, &t, 1, &at);
+        ok = tensor_value_wrap(I, r, TENSOR_TF, out);
+    }
     value_decref(x);
     return ok;
 }
@@ -174,12 +181,14 @@ static bool tf_softmax_common(Interp *I, const Args *a, Value *out, bool log)
 static bool tf_softmax(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
+    TF1_DEFER(I, tf_softmax, "softmax", a, out);
     return tf_softmax_common(I, a, out, false);
 }
 
 static bool tf_log_softmax(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
+    TF1_DEFER(I, tf_log_softmax, "log_softmax", a, out);
     return tf_softmax_common(I, a, out, true);
 }
 
@@ -198,7 +207,7 @@ static bool tf_red(Interp *I, const Args *a, NnReduceOp op, const char *fname, V
 
 #define TF_RED(fn, OP, NAME) \
     static bool fn(Interp *I, Value self, const Args *a, Value *out) \
-    { (void)self; return tf_red(I, a, OP, NAME, out); }
+    { (void)self; TF1_DEFER(I, fn, NAME, a, out); return tf_red(I, a, OP, NAME, out); }
 TF_RED(tf_reduce_sum, NN_SUM, "reduce_sum")
 TF_RED(tf_reduce_mean, NN_MEAN, "reduce_mean")
 TF_RED(tf_reduce_max, NN_MAX, "reduce_max")
@@ -234,6 +243,7 @@ static bool tf_arg(Interp *I, const Args *a, NnReduceOp op, Value *out)
 static bool tf_argmax(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
+    TF1_DEFER(I, tf_argmax, "argmax", a, out);
     return tf_arg(I, a, NN_ARGMAX, out);
 }
 
@@ -802,13 +812,29 @@ bool mod_tf_create(Interp *I, Value *out)
         ok = module_set(I, m, "__version__", ver);
         value_decref(ver);
     }
-    ok = ok && merge_extensions(I, m);
+    ok = ok && merge_extensions(I, m) && tf1_add_compat(I, m);
     if (!ok) {
         value_decref(m);
         return false;
     }
     *out = m;
     return true;
+}
+
+/* `import tensorflow.compat.v1 as tf`: the v1 module built with tensorflow. */
+static bool mod_tf_compat_v1_create(Interp *I, Value *out)
+{
+    Value tf, compat;
+    bool found = false;
+    if (!interp_import(I, "tensorflow", &tf))
+        return false;
+    bool ok = module_get(I, tf, "compat", &compat, &found) && found;
+    value_decref(tf);
+    if (!ok)
+        return interp_error(I, ERR_IMPORT, "No module named 'tensorflow.compat.v1'");
+    ok = module_get(I, compat, "v1", out, &found) && found;
+    value_decref(compat);
+    return ok ? true : interp_error(I, ERR_IMPORT, "No module named 'tensorflow.compat.v1'");
 }
 
 bool tensor_install(Interp *I)
@@ -820,5 +846,7 @@ bool tensor_install(Interp *I)
            interp_register_module(I, "tensorflow.linalg", mod_tf_linalg_create) &&
            interp_register_module(I, "numpy", mod_np_create) &&
            interp_register_module(I, "numpy.random", mod_np_random_create) &&
-           interp_register_module(I, "numpy.linalg", mod_np_linalg_create);
+           interp_register_module(I, "numpy.linalg", mod_np_linalg_create) &&
+           interp_register_module(I, "tensorflow.compat.v1", mod_tf_compat_v1_create) &&
+           autodiff_install(I);
 }

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 #include "mod_tf.h"
+#include "autodiff.h"
 
 /* ---- shapes ---- */
 
@@ -16,10 +17,11 @@ static bool tf_reshape(Interp *I, Value self, const Args *a, Value *out)
     int64_t shape[NN_MAXDIM];
     NnTensor *t;
     (void)self;
+    TF1_DEFER(I, tf_reshape, "reshape", a, out);
     if (!args_parse(I, "reshape", a, "tensor, shape, name=", v) ||
         !tensor_shape_arg(I, "reshape", v[1], &ndim, shape) || !tf_tensor(I, v[0], &t))
         return false;
-    NnTensor *r = nn_tensor_reshape(interp_nn(I), t, ndim, shape);
+    NnTensor *r = ad_rec(I, nn_tensor_reshape(interp_nn(I), t, ndim, shape), NN_G_RESHAPE, &t, 1, NULL);
     nn_tensor_unref(t);
     return tensor_value_wrap(I, r, TENSOR_TF, out);
 }
@@ -31,6 +33,7 @@ static bool tf_transpose(Interp *I, Value self, const Args *a, Value *out)
     int perm[NN_MAXDIM], n = 0;
     NnTensor *t;
     (void)self;
+    TF1_DEFER(I, tf_transpose, "transpose", a, out);
     if (!args_parse(I, "transpose", a, "a, perm=, conjugate=, name=", v) || !tf_tensor(I, v[0], &t))
         return false;
     bool has = v[1].kind != VAL_UNSET && v[1].kind != VAL_NONE;
@@ -46,7 +49,10 @@ static bool tf_transpose(Interp *I, Value self, const Args *a, Value *out)
     for (int i = 0; i < n; i++)
         perm[i] = (int)(raw[i] < 0 ? raw[i] + n : raw[i]);
     NnTensor *r = nn_tensor_transpose(interp_nn(I), t, has ? perm : NULL);
-    NnTensor *c = r ? nn_tensor_copy(interp_nn(I), r) : NULL;
+    NnGradAttrs at = {.naxes = t->ndim};
+    for (int i = 0; i < t->ndim; i++)
+        at.axes[i] = has ? perm[i] : t->ndim - 1 - i;
+    NnTensor *c = r ? ad_rec(I, nn_tensor_copy(interp_nn(I), r), NN_G_TRANSPOSE, &t, 1, &at) : NULL;
     nn_tensor_unref(r);
     nn_tensor_unref(t);
     return tensor_value_wrap(I, c, TENSOR_TF, out);
@@ -69,7 +75,8 @@ static bool tf_expand_dims(Interp *I, Value self, const Args *a, Value *out)
     }
     if (ax < 0)
         ax += t->ndim + 1;
-    NnTensor *r = nn_tensor_expand_dims(interp_nn(I), t, (int)ax);
+    NnTensor *r = ad_rec(I, nn_tensor_expand_dims(interp_nn(I), t, (int)ax), NN_G_EXPAND_DIMS,
+                         &t, 1, NULL);
     nn_tensor_unref(t);
     return tensor_value_wrap(I, r, TENSOR_TF, out);
 }
@@ -84,7 +91,7 @@ static bool tf_squeeze(Interp *I, Value self, const Args *a, Value *out)
         return false;
     NnTensor *r = NULL;
     if (tensor_axis_arg(I, v[1], t->ndim, NN_ALL_AXES, &axis)) {
-        r = nn_tensor_squeeze(interp_nn(I), t, axis);
+        r = ad_rec(I, nn_tensor_squeeze(interp_nn(I), t, axis), NN_G_SQUEEZE, &t, 1, NULL);
         if (!r)
             interp_error_from_nn(I);
     }
@@ -109,10 +116,13 @@ static bool tf_join(Interp *I, const Args *a, bool stack, Value *out)
     for (int i = 1; i < n; i++)
         dt = nn_promote(dt, ts[i]->dtype);
     NnTensor *r = NULL;
-    if (tensor_axis_arg(I, v[1], ts[0]->ndim + (stack ? 1 : 0), 0, &axis))
+    if (tensor_axis_arg(I, v[1], ts[0]->ndim + (stack ? 1 : 0), 0, &axis)) {
+        NnGradAttrs at = {.axes = {axis}};
         r = stack ? nn_stack(interp_nn(I), ts, n, axis, dt) : nn_concat(interp_nn(I), ts, n, axis, dt);
-    else
+        r = ad_rec(I, r, stack ? NN_G_STACK : NN_G_CONCAT, ts, n, &at);
+    } else {
         axis = -1;
+    }
     tensor_list_free(ts, n);
     if (axis == -1)
         return false;
@@ -136,6 +146,7 @@ static bool tf_cast(Interp *I, Value self, const Args *a, Value *out)
     Value v[3];
     NnDType dt;
     (void)self;
+    TF1_DEFER(I, tf_cast, "cast", a, out);
     if (!args_parse(I, "cast", a, "x, dtype, name=", v) || !tensor_dtype_from_value(I, v[1], &dt))
         return false;
     return tf_value(I, v[0], dt, out);
@@ -146,6 +157,7 @@ static bool tf_matmul(Interp *I, Value self, const Args *a, Value *out)
     Value v[5], x, y;
     bool ta = false, tb = false, ok = false;
     (void)self;
+    TF1_DEFER(I, tf_matmul, "matmul", a, out);
     if (!args_parse(I, "matmul", a, "a, b, transpose_a=, transpose_b=, name=", v))
         return false;
     if ((v[2].kind != VAL_UNSET && !arg_bool(I, "matmul", "transpose_a", v[2], &ta)) ||
@@ -289,7 +301,9 @@ static bool tf_where(Interp *I, Value self, const Args *a, Value *out)
         ok = tensor_value_wrap(I, where_coords(I, c), TENSOR_TF, out);
     } else if (tf_tensor(I, v[1], &x) && tf_tensor(I, v[2], &y)) {
         NnDType dt = nn_promote(x->dtype, y->dtype);
-        ok = tensor_value_wrap(I, nn_where(interp_nn(I), c, x, y, dt), TENSOR_TF, out);
+        NnGradAttrs at = {.aux = c};
+        ok = tensor_value_wrap(I, ad_rec(I, nn_where(interp_nn(I), c, x, y, dt), NN_G_WHERE,
+                                         (NnTensor *[]){x, y}, 2, &at), TENSOR_TF, out);
     }
     nn_tensor_unref(c);
     nn_tensor_unref(x);
@@ -362,8 +376,11 @@ static bool tf_gather(Interp *I, Value self, const Args *a, Value *out)
         !tf_tensor(I, v[0], &p))
         return false;
     if (tensor_from_value(I, v[1], NN_I64, TENSOR_TF, &idx) &&
-        tensor_axis_arg(I, v[3], p->ndim, 0, &axis))
-        ok = tensor_value_wrap(I, nn_take(interp_nn(I), p, idx, axis), TENSOR_TF, out);
+        tensor_axis_arg(I, v[3], p->ndim, 0, &axis)) {
+        NnGradAttrs at = {.aux = idx, .axes = {axis}};
+        ok = tensor_value_wrap(I, ad_rec(I, nn_take(interp_nn(I), p, idx, axis), NN_G_TAKE, &p, 1, &at),
+                               TENSOR_TF, out);
+    }
     nn_tensor_unref(p);
     nn_tensor_unref(idx);
     return ok;
@@ -422,8 +439,11 @@ bool tf_cumsum(Interp *I, Value self, const Args *a, Value *out)
     if (!args_parse(I, "cumsum", a, "x, axis=, exclusive=, reverse=, name=", v) ||
         !tf_tensor(I, v[0], &t))
         return false;
-    if (tensor_axis_arg(I, v[1], t->ndim, 0, &axis))
-        ok = tensor_value_wrap(I, nn_cumsum(interp_nn(I), t, axis, t->dtype), TENSOR_TF, out);
+    if (tensor_axis_arg(I, v[1], t->ndim, 0, &axis)) {
+        NnGradAttrs at = {.axes = {axis}};
+        ok = tensor_value_wrap(I, ad_rec(I, nn_cumsum(interp_nn(I), t, axis, t->dtype), NN_G_CUMSUM,
+                                         &t, 1, &at), TENSOR_TF, out);
+    }
     nn_tensor_unref(t);
     return ok;
 }

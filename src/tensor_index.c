@@ -9,6 +9,7 @@
  */
 #include <string.h>
 #include "tensor_value.h"
+#include "autodiff.h"
 
 typedef enum { IK_INT, IK_SLICE, IK_NONE, IK_ELLIPSIS, IK_ARRAY, IK_MASK } IdxKind;
 
@@ -148,7 +149,9 @@ static NnTensor *apply_slice(Interp *I, NnTensor *t, int axis, Value sl)
         return NULL;
     }
     nn_slice_indices(t->shape[axis], hs, &start, he, &stop, step);
-    NnTensor *r = nn_tensor_slice(interp_nn(I), t, axis, start, stop, step);
+    NnGradAttrs at = {.axes = {axis}, .start = start, .stop = stop, .step = step};
+    NnTensor *r = ad_rec(I, nn_tensor_slice(interp_nn(I), t, axis, start, stop, step), NN_G_SLICE,
+                         &t, 1, &at);
     if (!r)
         interp_error_from_nn(I);
     return r;
@@ -170,11 +173,14 @@ static NnTensor *apply_basic(Interp *I, NnTensor *t, const Index *ix, int *advax
             axis += t->ndim - ix->nreal;
             continue;
         case IK_NONE:
-            next = nn_tensor_expand_dims(ctx, cur, axis++);
+            next = ad_rec(I, nn_tensor_expand_dims(ctx, cur, axis), NN_G_EXPAND_DIMS, &cur, 1, NULL);
+            axis++;
             break;
-        case IK_INT:
-            next = nn_tensor_select(ctx, cur, axis, it->i);
+        case IK_INT: {
+            NnGradAttrs at = {.axes = {axis}, .start = it->i < 0 ? it->i + cur->shape[axis] : it->i};
+            next = ad_rec(I, nn_tensor_select(ctx, cur, axis, it->i), NN_G_SELECT, &cur, 1, &at);
             break;
+        }
         case IK_SLICE:
             next = apply_slice(I, cur, axis++, it->v);
             if (!next) {
@@ -231,15 +237,18 @@ static NnTensor *apply_one_adv(Interp *I, NnTensor *cur, const IdxItem *it, int 
                          "only on the leading axes");
             return NULL;
         }
-        r = nn_tensor_mask_select(ctx, cur, it->arr);
+        NnGradAttrs at = {.aux = it->arr};
+        r = ad_rec(I, nn_tensor_mask_select(ctx, cur, it->arr), NN_G_MASK_SELECT, &cur, 1, &at);
     } else if (it->kind == IK_MASK) {
         NnTensor *pos = mask_positions(I, it->arr, cur->shape[axis]);
         if (!pos)
             return NULL;
-        r = nn_take(ctx, cur, pos, axis);
+        NnGradAttrs at = {.aux = pos, .axes = {axis}};
+        r = ad_rec(I, nn_take(ctx, cur, pos, axis), NN_G_TAKE, &cur, 1, &at);
         nn_tensor_unref(pos);
     } else {
-        r = nn_take(ctx, cur, it->arr, axis);
+        NnGradAttrs at = {.aux = it->arr, .axes = {axis}};
+        r = ad_rec(I, nn_take(ctx, cur, it->arr, axis), NN_G_TAKE, &cur, 1, &at);
     }
     if (!r)
         interp_error_from_nn(I);
@@ -292,8 +301,9 @@ static NnTensor *apply_multi_adv(Interp *I, NnTensor *t, const Index *ix)
     shape[0] = lead;
     for (int i = k; i < t->ndim; i++)
         shape[i - k + 1] = t->shape[i];
-    base = nn_tensor_reshape(ctx, t, t->ndim - k + 1, shape);
-    r = base ? nn_take(ctx, base, flat, 0) : NULL;
+    base = ad_rec(I, nn_tensor_reshape(ctx, t, t->ndim - k + 1, shape), NN_G_RESHAPE, &t, 1, NULL);
+    NnGradAttrs at = {.aux = flat, .axes = {0}};
+    r = base ? ad_rec(I, nn_take(ctx, base, flat, 0), NN_G_TAKE, &base, 1, &at) : NULL;
     if (!r)
         interp_error_from_nn(I);
 done:

@@ -8,10 +8,20 @@
 #include <string.h>
 #include <math.h>
 #include "tensor_value.h"
+#include "autodiff.h"
 
 const char *const tensor_attr_names[] = {
     "shape", "dtype", "ndim", "size", "T", "itemsize", "nbytes", NULL
 };
+
+/* t with its axes reversed (a.T), recorded on active tapes. */
+static NnTensor *reversed(Interp *I, NnTensor *t)
+{
+    NnGradAttrs at = {.naxes = t->ndim};
+    for (int i = 0; i < t->ndim; i++)
+        at.axes[i] = t->ndim - 1 - i;
+    return ad_rec(I, nn_tensor_transpose(interp_nn(I), t, NULL), NN_G_TRANSPOSE, &t, 1, &at);
+}
 
 static TensorFlavour self_fl(Value self)
 {
@@ -38,7 +48,7 @@ bool tensor_getattr(Interp *I, Value self, const char *name, Value *out, bool *f
     else if (strcmp(name, "nbytes") == 0)
         *out = val_int(nn_tensor_numel(t) * (int64_t)nn_dtype_size(t->dtype));
     else if (strcmp(name, "T") == 0)
-        return tensor_value_wrap(I, nn_tensor_transpose(interp_nn(I), t, NULL), self_fl(self), out);
+        return tensor_value_wrap(I, reversed(I, t), self_fl(self), out);
     else
         *found = false;
     return true;
@@ -89,6 +99,7 @@ bool tensor_reduce(Interp *I, NnReduceOp op, Value a, Value axis, Value keepdims
     NnDType dt = reduce_dtype(op, t->dtype, fl == TENSOR_TF);
     bool int_mean = fl == TENSOR_TF && op == NN_MEAN && !nn_dtype_is_float(t->dtype);
     NnTensor *r = nn_reduce(interp_nn(I), op, t, axes, naxes, keep, int_mean ? NN_F64 : dt, ddof);
+    r = ad_reduce(I, r, op, t, axes, naxes, keep, ddof);
     if (r && int_mean) {   /* TF: the mean of ints is an int (truncated) */
         NnTensor *c = nn_tensor_cast(interp_nn(I), r, t->dtype);
         nn_tensor_unref(r);
@@ -183,7 +194,8 @@ static bool m_reshape(Interp *I, Value self, const Args *a, Value *out)
     if (!shape_from_args(I, "reshape", a, &ndim, shape))
         return false;
     NnTensor *t = tensor_value_get(self);
-    return tensor_value_wrap(I, nn_tensor_reshape(interp_nn(I), t, ndim, shape), self_fl(self), out);
+    NnTensor *r = ad_rec(I, nn_tensor_reshape(interp_nn(I), t, ndim, shape), NN_G_RESHAPE, &t, 1, NULL);
+    return tensor_value_wrap(I, r, self_fl(self), out);
 }
 
 static bool m_transpose(Interp *I, Value self, const Args *a, Value *out)
@@ -192,14 +204,17 @@ static bool m_transpose(Interp *I, Value self, const Args *a, Value *out)
     int64_t raw[NN_MAXDIM];
     int perm[NN_MAXDIM], n = 0;
     if (a->npos == 0)
-        return tensor_value_wrap(I, nn_tensor_transpose(interp_nn(I), t, NULL), self_fl(self), out);
+        return tensor_value_wrap(I, reversed(I, t), self_fl(self), out);
     if (!shape_from_args(I, "transpose", a, &n, raw))
         return false;
     if (n != t->ndim)
         return interp_error(I, ERR_VALUE, "axes don't match array");
     for (int i = 0; i < n; i++)
         perm[i] = (int)(raw[i] < 0 ? raw[i] + n : raw[i]);
-    return tensor_value_wrap(I, nn_tensor_transpose(interp_nn(I), t, perm), self_fl(self), out);
+    NnGradAttrs at = {.naxes = n};
+    memcpy(at.axes, perm, sizeof perm);
+    NnTensor *r = ad_rec(I, nn_tensor_transpose(interp_nn(I), t, perm), NN_G_TRANSPOSE, &t, 1, &at);
+    return tensor_value_wrap(I, r, self_fl(self), out);
 }
 
 static bool m_ravel(Interp *I, Value self, const Args *a, Value *out)
@@ -250,7 +265,7 @@ static bool m_astype(Interp *I, Value self, const Args *a, Value *out)
     if (!args_parse(I, "astype", a, "dtype, copy=", v) || !tensor_dtype_from_value(I, v[0], &dt))
         return false;
     NnTensor *t = tensor_value_get(self);
-    return tensor_value_wrap(I, nn_tensor_cast(interp_nn(I), t, dt), self_fl(self), out);
+    return tensor_value_wrap(I, ad_cast(I, nn_tensor_cast(interp_nn(I), t, dt), t), self_fl(self), out);
 }
 
 static bool m_numpy(Interp *I, Value self, const Args *a, Value *out)
@@ -337,7 +352,9 @@ static bool m_clip(Interp *I, Value self, const Args *a, Value *out)
         return false;
     if (v[1].kind != VAL_UNSET && v[1].kind != VAL_NONE && !arg_float(I, "clip", "max", v[1], &hi))
         return false;
-    return tensor_value_wrap(I, nn_clip(interp_nn(I), tensor_value_get(self), lo, hi),
+    NnTensor *t = tensor_value_get(self);
+    NnGradAttrs at = {.lo = lo, .hi = hi};
+    return tensor_value_wrap(I, ad_rec(I, nn_clip(interp_nn(I), t, lo, hi), NN_G_CLIP, &t, 1, &at),
                              self_fl(self), out);
 }
 

@@ -11,11 +11,7 @@
 #include <string.h>
 #include <math.h>
 #include "tensor_value.h"
-
-typedef struct TensorObj {
-    NnTensor *t;
-    TensorFlavour fl;
-} TensorObj;
+#include "autodiff.h"
 
 static void tensor_finalize(void *data)
 {
@@ -59,12 +55,31 @@ static const NativeClass scalar_classes[NN_NDTYPES] = {
     [NN_F64] = TENSOR_CLASS("float64", "A numpy float64 scalar."),
 };
 
+static void var_finalize(void *data)
+{
+    VarObj *o = data;
+    nn_tensor_unref(o->base.t);
+    free(o->name);
+    free(o);
+}
+
+/* tf.Variable: the tensor classes' slots, with its own attributes and display. */
+const NativeClass tensor_variable_class = {
+    .name = "ResourceVariable", .finalize = var_finalize, .getattr = autodiff_var_getattr,
+    .repr = autodiff_var_repr, .str = autodiff_var_repr, .binop = tv_binop,
+    .compare = tv_compare, .unop = tv_unop, .getitem = tensor_getitem, .len = tv_len,
+    .iter = tv_iter, .truth = tv_truth, .to_float = tv_to_float, .to_int = tv_to_int,
+    .attrs = autodiff_var_attrs, .methods = autodiff_var_methods,
+    .doc = "A tf.Variable: a mutable tensor that GradientTapes watch (when trainable).\n"
+           "  w = tf.Variable(3.0); w.assign_sub(0.1); w.numpy()",
+};
+
 static TensorObj *tv_obj(Value v)
 {
     if (!val_is_obj(v, OBJ_NATIVE_OBJ))
         return NULL;
     const NativeClass *cls = ((ObjNativeObj *)v.as.o)->cls;
-    if (cls == &tf_class || cls == &np_class ||
+    if (cls == &tf_class || cls == &np_class || cls == &tensor_variable_class ||
         (cls >= scalar_classes && cls < scalar_classes + NN_NDTYPES))
         return ((ObjNativeObj *)v.as.o)->data;
     return NULL;
@@ -102,6 +117,33 @@ bool tensor_value_new(Interp *I, NnTensor *t, TensorFlavour fl, Value *out)
         return false;
     }
     return true;
+}
+
+bool tensor_variable_new(Interp *I, NnTensor *t, const char *name, bool trainable, Value *out)
+{
+    VarObj *o = calloc(1, sizeof *o);
+    char *nm = strdup(name);
+    if (!o || !nm) {
+        free(o);
+        free(nm);
+        nn_tensor_unref(t);
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    }
+    o->base.t = t;
+    o->base.fl = TENSOR_TF;
+    o->name = nm;
+    o->trainable = trainable;
+    t->requires_grad = trainable && nn_dtype_is_float(t->dtype);
+    if (!native_obj_new(I, &tensor_variable_class, o, out)) {
+        var_finalize(o);
+        return false;
+    }
+    return true;
+}
+
+VarObj *tensor_variable_get(Value v)
+{
+    return native_obj_data(v, &tensor_variable_class);
 }
 
 bool tensor_value_np(Interp *I, NnTensor *t, Value *out)
@@ -294,7 +336,7 @@ static bool from_tensor(Interp *I, NnTensor *t, int dtype, NnTensor **out)
         *out = nn_tensor_ref(t);
         return true;
     }
-    *out = nn_tensor_cast(interp_nn(I), t, (NnDType)dtype);
+    *out = ad_cast(I, nn_tensor_cast(interp_nn(I), t, (NnDType)dtype), t);
     return *out ? true : interp_error_from_nn(I);
 }
 
@@ -437,7 +479,7 @@ static bool binary_operands(Interp *I, NnBinaryOp op, Operand *oa, Operand *ob, 
     NnDType dt = op_dtype(op, result_dtype(oa, ob, tf), tf);
     if (!operand_tensor(I, oa, dt) || !operand_tensor(I, ob, dt))
         return false;
-    NnTensor *r = nn_binary(interp_nn(I), op, oa->t, ob->t, dt);
+    NnTensor *r = ad_binary(I, nn_binary(interp_nn(I), op, oa->t, ob->t, dt), op, oa->t, ob->t);
     return tensor_value_wrap(I, r, tf ? TENSOR_TF : TENSOR_NP, out);
 }
 
@@ -487,7 +529,8 @@ bool tensor_matmul(Interp *I, Value a, Value b, TensorFlavour fl, Value *out)
         dt = NN_I64;
     if (!from_tensor(I, ta, dt, &ca) || !from_tensor(I, tb, dt, &cb))
         goto done;
-    ok = tensor_value_wrap(I, nn_matmul(interp_nn(I), ca, cb), fl, out);
+    ok = tensor_value_wrap(I, ad_rec(I, nn_matmul(interp_nn(I), ca, cb), NN_G_MATMUL,
+                                     (NnTensor *[]){ca, cb}, 2, NULL), fl, out);
 done:
     nn_tensor_unref(ca);
     nn_tensor_unref(cb);
@@ -555,7 +598,7 @@ static bool tv_unop(Interp *I, UnOp op, Value self, Value *out)
         return interp_error(I, ERR_TYPE, "ufunc 'invert' not supported for the input types, and "
                             "the inputs could not be safely coerced to any supported types "
                             "according to the casting rule ''safe''");
-    return tensor_value_wrap(I, nn_unary(interp_nn(I), u, o->t), o->fl, out);
+    return tensor_value_wrap(I, ad_unary(I, nn_unary(interp_nn(I), u, o->t), u, o->t), o->fl, out);
 }
 
 bool tensor_unary(Interp *I, NnUnaryOp op, Value a, TensorFlavour fl, Value *out)
@@ -578,7 +621,7 @@ bool tensor_unary(Interp *I, NnUnaryOp op, Value a, TensorFlavour fl, Value *out
             return false;
         t = c;
     }
-    NnTensor *r = nn_unary(interp_nn(I), op, t);
+    NnTensor *r = ad_unary(I, nn_unary(interp_nn(I), op, t), op, t);
     nn_tensor_unref(t);
     return tensor_value_wrap(I, r, fl, out);
 }

@@ -121,6 +121,26 @@ struct PrintOptions *tensor_printoptions_get(Value v);
  * editing mod_tf.c. */
 extern const char *const tensor_tf_extensions[];
 
+/* ---- tf.Variable (added for autodiff; behaviour in mod_autodiff.c) ----
+ * A variable is a tensor value whose instance data starts like every tensor
+ * value's ({t, fl} with fl TENSOR_TF), so tensor_value_get, the operators
+ * and the tensor methods accept it; it adds a name and the trainable flag.
+ * Its tensor is updated in place by assign/assign_add/assign_sub, and has
+ * requires_grad set when trainable, so GradientTapes watch it on first read. */
+typedef struct TensorObj {
+    NnTensor *t;
+    TensorFlavour fl;
+} TensorObj;
+typedef struct VarObj {
+    TensorObj base;
+    char *name;                 /* "Variable:0" (malloc'd) */
+    bool trainable;
+} VarObj;
+/* Wraps t (takes the caller's reference, also on failure) as a variable. */
+bool tensor_variable_new(Interp *I, NnTensor *t, const char *name, bool trainable, Value *out);
+VarObj *tensor_variable_get(Value v);          /* NULL when v is not a variable */
+extern const NativeClass tensor_variable_class;
+
 /* The modules' create functions (registered by tensor_install). */
 bool mod_tf_create(Interp *I, Value *out);
 bool mod_np_create(Interp *I, Value *out);
