@@ -25,6 +25,7 @@
 typedef struct Options {
     const char *code;        /* -c CODE */
     const char *file;        /* FILE ("-" is stdin) */
+    const char *export_md;   /* --export FILE.md */
     char **args;             /* script arguments after FILE or CODE */
     int nargs;
     bool interactive;        /* -i */
@@ -44,6 +45,9 @@ static void usage(FILE *f)
           "  -c CODE        run CODE (sys.argv is ['-c', ARG...])\n"
           "  -i             stay at the prompt after running FILE or CODE\n"
           "  -q, --quiet    do not print the banner at the prompt\n"
+          "      --export=NOTEBOOK.md\n"
+          "                 run FILE and also write it with its output as a\n"
+          "                 Markdown notebook\n"
           "      --help     display this help and exit\n"
           "      --version  output version information and exit\n"
           "\n"
@@ -98,8 +102,18 @@ static int parse_short(Options *o, int argc, char **argv, int *i)
     return -1;
 }
 
-static int parse_long(const char *arg)
+static int parse_long(Options *o, int argc, char **argv, int *i)
 {
+    const char *arg = argv[*i];
+    if (strncmp(arg, "--export", 8) == 0 && (arg[8] == '=' || arg[8] == '\0')) {
+        if (arg[8] == '=')
+            o->export_md = arg + 9;
+        else if (*i + 1 < argc)
+            o->export_md = argv[++*i];
+        else
+            return usage_error("option '%s' requires an argument", "--export");
+        return -1;
+    }
     if (strcmp(arg, "--help") == 0) {
         usage(stdout);
         return 0;
@@ -125,7 +139,7 @@ static int parse_options(Options *o, int argc, char **argv)
         } else if (strcmp(a, "--quiet") == 0) {
             o->quiet = true;
         } else if (a[0] == '-' && a[1] == '-') {
-            st = parse_long(a);
+            st = parse_long(o, argc, argv, &i);
         } else if (a[0] == '-' && a[1] != '\0') {
             st = parse_short(o, argc, argv, &i);
         } else {
@@ -136,6 +150,8 @@ static int parse_options(Options *o, int argc, char **argv)
     }
     if (!o->code && i < argc)
         o->file = argv[i++];
+    if (o->export_md && (!o->file || o->code || (o->export_md[0] == '\0')))
+        return usage_error("%s", "--export needs a script FILE (nnsh --export=OUT.md FILE)");
     o->args = argv + i;
     o->nargs = argc - i;
     return -1;
@@ -231,7 +247,8 @@ static int run_text(Interp *I, const char *src, size_t len, const char *name,
 
 /* Runs FILE ("-" is stdin).  *ran is false when the file cannot be read
  * (a usage error, status 2, as Python does). */
-static int run_file(Interp *I, const char *path, bool *ran, bool *exited)
+static int run_file(Interp *I, const char *path, const char *export_md, bool *ran,
+                    bool *exited)
 {
     bool is_stdin = strcmp(path, "-") == 0;
     FILE *f = is_stdin ? stdin : fopen(path, "rb");
@@ -245,7 +262,9 @@ static int run_file(Interp *I, const char *path, bool *ran, bool *exited)
         fprintf(stderr, "nnsh: can't open file '%s': %s\n", path, strerror(e));
         return 2;
     }
-    int status = run_text(I, src, len, is_stdin ? "<stdin>" : path, exited);
+    const char *name = is_stdin ? "<stdin>" : path;
+    int status = export_md ? repl_export_script(I, src, len, name, export_md) :
+                 run_text(I, src, len, name, exited);
     free(src);
     return status;
 }
@@ -267,9 +286,9 @@ static int run_session(Options *o)
     if (o->code)
         status = run_text(I, o->code, strlen(o->code), "<string>", &exited);
     else if (o->file)
-        status = run_file(I, o->file, &ran, &exited);
+        status = run_file(I, o->file, o->export_md, &ran, &exited);
     else if (!stay)
-        status = run_file(I, "-", &ran, &exited);
+        status = run_file(I, "-", NULL, &ran, &exited);
     /* -i: an error in the script still leaves the person at the prompt
      * (as python -i does); exit() and an unreadable file do not. */
     if (stay && ran && !exited)

@@ -581,15 +581,27 @@ static void repl_free(Repl *R)
     sb_free(&R->capture);
 }
 
+static void repl_init(Repl *R, Interp *I)
+{
+    memset(R, 0, sizeof *R);
+    R->I = I;
+    sb_init(&R->pending);
+    sb_init(&R->capture);
+    interp_set_output(I, tee_output, R);
+}
+
+static void repl_done(Repl *R)
+{
+    fflush(stdout);
+    interp_set_output(R->I, tee_output, NULL);   /* R is going away */
+    repl_free(R);
+}
+
 int repl_main(Interp *I, bool quiet)
 {
     Repl R;
-    memset(&R, 0, sizeof R);
-    R.I = I;
-    sb_init(&R.pending);
-    sb_init(&R.capture);
+    repl_init(&R, I);
     R.interactive_tty = isatty(STDIN_FILENO);
-    interp_set_output(I, tee_output, &R);
     set_sigint(on_sigint_prompt);
     if (!quiet) {
         fputs(BANNER, R.interactive_tty ? stdout : stderr);
@@ -600,9 +612,105 @@ int repl_main(Interp *I, bool quiet)
     else
         loop_plain(&R);
     set_sigint(SIG_DFL);
-    fflush(stdout);
-    interp_set_output(I, tee_output, NULL);    /* R is going away */
     int status = R.exit_status;
-    repl_free(&R);
+    repl_done(&R);
+    return status;
+}
+
+/* ---- nnsh --export: a script as a notebook ---- */
+
+/* Byte offset of the start of 1-based line `line` of src. */
+static size_t line_offset(const char *src, size_t len, int line)
+{
+    size_t off = 0;
+    for (int l = 1; l < line && off < len; off++)
+        if (src[off] == '\n')
+            l++;
+    return off;
+}
+
+static int stmt_first_line(const Node *n)
+{
+    if (n->kind == NODE_DEF && n->u.func.decorators.n > 0)
+        return n->u.func.decorators.items[0]->line;
+    return n->line;
+}
+
+/* Runs src[from, to) (starting at line `line`) so that error reports carry
+ * the script's own line numbers: the text is preceded by line-1 newlines. */
+static RunStatus run_piece(Repl *R, const char *src, size_t from, size_t to, int line,
+                           const char *filename)
+{
+    StrBuf buf;
+    sb_init(&buf);
+    for (int l = 1; l < line; l++)
+        sb_putc(&buf, '\n');
+    sb_append(&buf, src + from, to - from);
+    RunStatus st = RUN_ERROR;
+    if (!buf.oom)
+        st = repl_run_code(R, buf.data ? buf.data : "", buf.len, filename, 0);
+    else
+        fputs("nnsh: out of memory\n", stderr);
+    sb_free(&buf);
+    return st;
+}
+
+/* Runs the statements of a parsed script one line-group at a time; a cell
+ * of the notebook ends with each statement that printed something. */
+static int run_cells(Repl *R, const Chunk *c, const char *src, size_t len)
+{
+    const NodeList *st = &c->body->u.block.stmts;
+    size_t cell_from = 0;
+    int status = 0;
+    begin_capture(R);
+    for (int i = 0; i < st->n && status == 0;) {
+        int line = stmt_first_line(st->items[i]), j = i + 1;
+        while (j < st->n && stmt_first_line(st->items[j]) <= line)
+            j++;                          /* statements sharing a line run together */
+        size_t from = i == 0 ? 0 : line_offset(src, len, line);
+        size_t to = j < st->n ? line_offset(src, len, stmt_first_line(st->items[j])) : len;
+        RunStatus rs = run_piece(R, src, from, to, i == 0 ? 1 : line, c->filename);
+        if (rs == RUN_ERROR)
+            status = interp_error_kind(R->I) == ERR_INTERRUPT ? 130 : 1;
+        else if (rs == RUN_EXIT)
+            status = R->exit_status;
+        if (R->capture.len > 0 || rs != RUN_OK || j == st->n) {
+            end_capture(R);
+            record_input(R, src + cell_from, to - cell_from, false,
+                         rs == RUN_ERROR ? interp_error_text(R->I) : NULL);
+            begin_capture(R);
+            cell_from = to;
+        }
+        interp_clear_error(R->I);
+        i = j;
+    }
+    end_capture(R);
+    return status;
+}
+
+int repl_export_script(Interp *I, const char *src, size_t len, const char *filename,
+                       const char *md_path)
+{
+    Repl R;
+    Chunk *c = NULL;
+    ParseError pe;
+    int status;
+    size_t count;
+    repl_init(&R, I);
+    if (parse_chunk(src, len, filename, 0, &c, &pe) == PARSE_OK) {
+        status = run_cells(&R, c, src, len);
+    } else {                      /* let the interpreter report it */
+        begin_capture(&R);
+        RunStatus rs = repl_run_code(&R, src, len, filename, 0);
+        end_capture(&R);
+        record_input(&R, src, len, false, rs == RUN_ERROR ? interp_error_text(I) : NULL);
+        status = rs == RUN_ERROR ? 1 : 0;
+        interp_clear_error(I);
+    }
+    chunk_unref(c);
+    repl_sigint_default();
+    if (!shellcmd_write_notebook(&R, md_path, filename, &count) && status == 0)
+        status = 1;
+    repl_done(&R);
     return status;
 }

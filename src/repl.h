@@ -41,6 +41,13 @@ typedef struct Repl {
  * then go to stderr, as Python does).  Returns the exit status. */
 int repl_main(Interp *I, bool quiet);
 
+/* nnsh --export FILE.md SCRIPT: runs the script (named `filename`) one
+ * top-level statement at a time and writes it as a Markdown notebook, a
+ * cell ending with each statement that printed something.  Returns the
+ * script's exit status (1 also when the notebook cannot be written). */
+int repl_export_script(Interp *I, const char *src, size_t len, const char *filename,
+                       const char *md_path);
+
 /* Runs `src` as a chunk of the session (used by :load and :time); errors are
  * printed to stderr.  Returns the run status. */
 RunStatus repl_run_code(Repl *R, const char *src, size_t len,

@@ -387,15 +387,35 @@ static void export_block(StrBuf *sb, const char *text, const char *lang)
     fence(sb, text, "");
 }
 
-static ShellStatus cmd_export(Repl *R, const char *arg)
+/* Output as plain text: terminal escape sequences (colours, cursor moves)
+ * are dropped, and a line redrawn with '\r' keeps its last version. */
+static void plain_text(StrBuf *sb, const char *s)
 {
-    if (!*arg)
-        return usage_error();
+    size_t line_start = sb->len;
+    for (; *s; s++) {
+        if (*s == '\x1b' && s[1] == '[') {
+            s += 2;
+            while (*s && !(*s >= '@' && *s <= '~'))
+                s++;
+            if (!*s)
+                break;
+        } else if (*s == '\r' && s[1] != '\n') {
+            sb->len = line_start;
+        } else if (*s != '\r') {
+            sb_putc(sb, *s);
+            if (*s == '\n')
+                line_start = sb->len;
+        }
+    }
+}
+
+bool shellcmd_write_notebook(Repl *R, const char *path, const char *title, size_t *count)
+{
     StrBuf sb, both;
     sb_init(&sb);
     sb_init(&both);
-    size_t count = 0;
-    sb_puts(&sb, "# nnsh session\n");
+    *count = 0;
+    sb_printf(&sb, "# %s\n", title);
     for (size_t i = 0; i < R->ninputs; i++) {
         const ReplInput *in = &R->inputs[i];
         if (in->is_command)
@@ -403,21 +423,30 @@ static ShellStatus cmd_export(Repl *R, const char *arg)
         sb_printf(&sb, "\n**In [%zu]:**\n\n", i + 1);
         export_block(&sb, in->text, "python");
         both.len = 0;
-        sb_puts(&both, in->output);
+        plain_text(&both, in->output);
         if (in->error)
-            sb_puts(&both, in->error);
+            plain_text(&both, in->error);
         if (both.len) {
             sb_putc(&sb, '\n');
             export_block(&sb, both.data, "");
         }
-        count++;
+        (*count)++;
     }
-    ShellStatus st = write_atomic(arg, &sb);
+    ShellStatus st = write_atomic(path, &sb);
     sb_free(&sb);
     sb_free(&both);
-    if (st == SHELL_OK)
-        say_written(R, "Exported", count, arg);
-    return st;
+    return st == SHELL_OK;
+}
+
+static ShellStatus cmd_export(Repl *R, const char *arg)
+{
+    size_t count;
+    if (!*arg)
+        return usage_error();
+    if (!shellcmd_write_notebook(R, arg, "nnsh session", &count))
+        return SHELL_ERROR;
+    say_written(R, "Exported", count, arg);
+    return SHELL_OK;
 }
 
 /* ---- :history, :reset, :seed, :threads, :quit ---- */

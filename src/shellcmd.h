@@ -20,6 +20,12 @@ typedef enum {
 /* Runs the command line `line` (it starts with ':'). */
 ShellStatus shellcmd_run(Repl *R, const char *line);
 
+/* Writes the record as a Markdown notebook (:export, nnsh --export):
+ * a "# title" line, then each code input in a ```python block and its
+ * output (escape sequences dropped, errors included) in a plain block.
+ * Atomic (temp file + rename).  False after printing a one-line error. */
+bool shellcmd_write_notebook(Repl *R, const char *path, const char *title, size_t *count);
+
 /* The i-th command name without the ':' ("help", "vars", ...), NULL past
  * the end: for completion. */
 const char *shellcmd_name(size_t i);

@@ -138,5 +138,47 @@ grep -q ':nope: unknown command; type :help for the list$' err && ok "an unknown
 
 grep -q ':hepl: unknown command; did you mean :help?$' err && ok "an unknown command suggests the closest" || not_ok "an unknown command suggests the closest"
 
+# nnsh --export: a script as a notebook, a cell per statement that prints.
+printf 'a = 6\nprint(a * 7)\nb = 1; print(b)\nprint(nope)\n' >nb.nns
+run "$nnsh" --export=nb.md nb.nns
+status_is "--export keeps the script's exit status" 1
+same "--export writes the cells with outputs and the error" nb.md '# nb.nns
+
+**In [1]:**
+
+```python
+a = 6
+print(a * 7)
+```
+
+```
+42
+```
+
+**In [2]:**
+
+```python
+b = 1; print(b)
+```
+
+```
+1
+```
+
+**In [3]:**
+
+```python
+print(nope)
+```
+
+```
+nb.nns:4:7: error: NameError: name '"'nope'"' is not defined
+print(nope)
+      ^
+```
+'
+run "$nnsh" --export=x.md
+status_is "--export without a script is a usage error" 2
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
