@@ -77,6 +77,39 @@ static void on_sigint_prompt(int sig)
     errno = saved;
 }
 
+/* SIGTERM/SIGHUP while readline holds the terminal in raw mode: the loop
+ * restores the terminal first, then dies of the signal as usual. */
+static volatile sig_atomic_t prompt_fatal;
+
+static void on_fatal_prompt(int sig)
+{
+    int saved = errno;
+    prompt_fatal = sig;
+    if (wake_pipe[1] >= 0 && write(wake_pipe[1], "", 1) < 0) {
+        /* a wake-up is already pending */
+    }
+    errno = saved;
+}
+
+static void set_fatal_handlers(void (*fn)(int))
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = fn;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+}
+
+static void die_of_fatal_signal(void)
+{
+    int sig = prompt_fatal;
+    rl_callback_handler_remove();       /* the terminal back to normal */
+    fflush(stdout);
+    set_fatal_handlers(SIG_DFL);
+    raise(sig);
+}
+
 static void wake_pipe_open(void)
 {
     if (pipe(wake_pipe) != 0) {
@@ -484,8 +517,11 @@ static char *read_line_tty(Repl *R, bool *more)
     got_line = NULL;
     fflush(stdout);
     fflush(stderr);
+    set_fatal_handlers(on_fatal_prompt);
     rl_callback_handler_install(*more ? PROMPT_MORE : PROMPT, on_line);
     while (!got) {
+        if (prompt_fatal)
+            die_of_fatal_signal();
         if (prompt_sigint) {
             prompt_sigint = 0;
             clear_after_sigint(R);
@@ -509,6 +545,7 @@ static char *read_line_tty(Repl *R, bool *more)
         if (r > 0 && FD_ISSET(fd, &fds))
             rl_callback_read_char();
     }
+    set_fatal_handlers(SIG_DFL);
     pthread_sigmask(SIG_UNBLOCK, &block, NULL);
     return got_line;
 }
