@@ -206,7 +206,7 @@ NnStatus nn_model_add(NnCtx *ctx, NnModel *m, const NnLayerConfig *c)
     L->cfg = *c;
     if (!c->name[0])
         auto_name(m, &L->cfg);
-    if (m->n == 0 && !m->has_input && c->ndim > 0) {
+    if (m->n == 0 && !m->has_input && c->ndim > 0 && c->kind != NN_LAYER_RESHAPE) {
         m->has_input = true;
         m->in_ndim = c->ndim;
         memcpy(m->in_shape, c->shape, sizeof(int64_t) * (size_t)c->ndim);

@@ -219,6 +219,33 @@ double nn_loss_compute(NnCtx *ctx, const NnLossConfig *c, NnLossArgs *a, NnStatu
     return total / (double)a->rows;
 }
 
+NnStatus nn_loss_eval(NnCtx *ctx, const NnLossConfig *c, const NnTensor *y_true,
+                      const NnTensor *y_pred, double *out)
+{
+    NnTensor *p = nn_tensor_cast(ctx, y_pred, NN_F32), *y = p ? nn_tensor_cast(ctx, y_true, NN_F32) : NULL;
+    NnStatus st = y ? NN_OK : nn_status(ctx);
+    if (!st) {
+        NnLossArgs a = { 0 };
+        a.cols = p->ndim ? p->shape[p->ndim - 1] : 1;
+        a.rows = a.cols ? nn_tensor_numel(p) / a.cols : 0;
+        a.B = a.rows;
+        a.p = nn_tensor_data(p);
+        a.y = nn_tensor_data(y);
+        int64_t want = nn_loss_is_sparse(c) ? a.rows : nn_tensor_numel(p);
+        if (nn_tensor_numel(y) != want || a.rows == 0) {
+            char s1[96], s2[96];
+            st = nn_error(ctx, NN_EDIM, "%s: y_true of shape %s does not match y_pred of shape %s",
+                          nn_loss_name(c->kind), nn_shape_str(y_true->ndim, y_true->shape, s1, sizeof s1),
+                          nn_shape_str(y_pred->ndim, y_pred->shape, s2, sizeof s2));
+        } else {
+            *out = nn_loss_compute(ctx, c, &a, &st);
+        }
+    }
+    nn_tensor_unref(p);
+    nn_tensor_unref(y);
+    return st;
+}
+
 /* ---------------------------------------------------------------- metrics */
 
 static const struct { const char *name; NnMetricKind kind; const char *log; } metric_names[] = {

@@ -143,6 +143,11 @@ void nn_loss_config_init(NnLossConfig *c, NnLossKind kind);
 /* "mse", "mean_squared_error", "MeanSquaredError", "categorical_crossentropy",
  * "sparse_categorical_crossentropy", "binary_crossentropy", "hinge", ... */
 bool nn_loss_from_name(const char *name, NnLossKind *out);
+/* The reduced loss of y_pred (rows, ..., cols) against y_true (same shape,
+ * or integer labels for sparse losses) as a Keras loss object computes it
+ * eagerly: probabilities clipped unless from_logits. */
+NnStatus nn_loss_eval(NnCtx *ctx, const NnLossConfig *c, const NnTensor *y_true,
+                      const NnTensor *y_pred, double *out);
 const char *nn_loss_name(NnLossKind k);     /* Keras function name */
 
 typedef enum {

@@ -32,4 +32,9 @@ bool methods_unbound(Interp *I, ObjKind kind, const char *name, Value *out, bool
  * plot_boundary and show.  To be called by interp_init after tensor_install. */
 bool plot_install(Interp *I);
 
+/* Added by the model-runtime engineer (mod_keras*.c): registers `keras`,
+ * `tensorflow.keras` and the tf extension `nnsh.tf_keras` (tf.keras).
+ * interp_new() should call it after tensor_install(). */
+bool keras_install(Interp *I);
+
 #endif

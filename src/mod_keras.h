@@ -1,0 +1,84 @@
+/* mod_keras.h - shared by the files of the Keras bindings (mod_keras.c:
+ * modules, losses/optimizers/metrics/initializer objects, utils;
+ * mod_keras_layers.c: layer classes; mod_keras_model.c: Sequential, summary,
+ * compile, save/load; mod_keras_fit.c: fit/evaluate/predict, progress bars,
+ * callbacks, History).  Owned by the model-runtime engineer.
+ *
+ * The runtime is lib's nn_model.h: a layer value holds an NnLayerConfig
+ * (and, once added, its model and index); a Sequential value owns an
+ * NnModel and the list of its layer values.
+ */
+#ifndef NNSH_MOD_KERAS_H
+#define NNSH_MOD_KERAS_H
+
+#include "tensor_value.h"
+
+typedef struct KModel KModel;
+
+typedef struct {
+    NnLayerConfig cfg;
+    KModel *model;          /* borrowed: the model holding the layer, or NULL */
+    int index;              /* its index in model->m */
+    bool has_input_shape;   /* input_shape= given (or an InputLayer) */
+    int in_ndim;            /* that feature shape (batch excluded) */
+    int64_t in_shape[NN_MAXDIM];
+} KLayer;
+
+struct KModel {
+    NnModel *m;
+    char name[64];
+    Value layers;           /* list of layer values (owned) */
+    Value optimizer;        /* the optimizer object (owned), unset before compile */
+    Value loss;             /* the loss as given to compile (owned) */
+    Value metrics;          /* list of metric names as given (owned) */
+    bool stop_training;
+    Value history;          /* the History of the last fit (owned), or unset */
+};
+
+/* ---- classes ---- */
+extern const NativeClass keras_model_class;
+extern const NativeClass keras_history_class;
+const NativeClass *keras_layer_class(NnLayerKind k);
+KLayer *keras_layer_data(Value v);          /* NULL when v is not a layer */
+KModel *keras_model_data(Value v);
+
+/* ---- mod_keras.c ---- */
+/* The next automatic name for `base` in this session ("dense", "dense_1"). */
+bool keras_unique_name(Interp *I, const char *base, char *buf, size_t size);
+/* Resets the name counters (tf.keras.backend.clear_session). */
+bool keras_clear_session(Interp *I);
+/* An optimizer argument: 'adam', an optimizer object; fills *cfg and gives
+ * the object to keep (a new one for strings). */
+bool keras_optimizer_arg(Interp *I, Value v, NnOptimConfig *cfg, Value *obj);
+/* The optimizer object's config (NULL when v is not one). */
+NnOptimConfig *keras_optimizer_config(Value v);
+bool keras_loss_arg(Interp *I, Value v, NnLossConfig *cfg);
+bool keras_metric_arg(Interp *I, Value v, NnMetricConfig *cfg);
+bool keras_init_arg(Interp *I, const char *fname, const char *pname, Value v, NnInit *out);
+bool keras_reg_arg(Interp *I, const char *fname, const char *pname, Value v, NnRegularizer *out);
+bool keras_activation_arg(Interp *I, const char *fname, Value v, NnActivation *out);
+
+/* ---- mod_keras_layers.c ---- */
+extern const NativeDef keras_layer_ctors[];     /* the keras.layers constructors */
+/* The layer's kind and config as Keras prints it in summary: "dense (Dense)". */
+bool keras_layer_new(Interp *I, const NnLayerConfig *c, bool has_input, Value *out);
+bool keras_input(Interp *I, Value self, const Args *a, Value *out);
+
+/* ---- mod_keras_model.c ---- */
+bool keras_sequential(Interp *I, Value self, const Args *a, Value *out);
+bool keras_model_wrap(Interp *I, NnModel *m, Value *out);   /* takes m */
+bool keras_load_model(Interp *I, Value self, const Args *a, Value *out);
+/* The feature shape of x for building: from a tensor value or nested list. */
+bool keras_to_tensor(Interp *I, Value v, NnTensor **out);
+
+/* ---- mod_keras_fit.c ---- */
+bool keras_fit(Interp *I, Value self, const Args *a, Value *out);
+bool keras_evaluate(Interp *I, Value self, const Args *a, Value *out);
+bool keras_predict(Interp *I, Value self, const Args *a, Value *out);
+bool keras_predict_classes(Interp *I, Value self, const Args *a, Value *out);
+bool keras_score(Interp *I, Value self, const Args *a, Value *out);
+bool keras_train_on_batch(Interp *I, Value self, const Args *a, Value *out);
+extern const NativeDef keras_callback_ctors[];  /* keras.callbacks */
+bool keras_callbacks_create(Interp *I, Value *out);
+
+#endif
