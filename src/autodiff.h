@@ -75,6 +75,8 @@ bool autodiff_var_getattr(Interp *I, Value self, const char *name, Value *out, b
 bool autodiff_var_repr(Interp *I, Value self, StrBuf *sb);
 extern const char *const autodiff_var_attrs[];
 extern const NativeDef autodiff_var_methods[];
+/* tf.Variable(initial_value, trainable=True, name=None, dtype=None, ...) */
+bool autodiff_variable_ctor(Interp *I, Value self, const Args *a, Value *out);
 
 /* Runs fn(I, ud) with a fresh tape recording (watching the variables it
  * reads); returns the tape (the caller frees it) or NULL with the error. */
