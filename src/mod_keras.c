@@ -202,8 +202,17 @@ static bool kobj_repr(Interp *I, Value self, StrBuf *sb)
         "keras.regularizers",
     };
     KObj *k = kobj(self);
-    sb_printf(sb, "<%s.%s object at %p>", mods[k->kind],
-              ((ObjNativeObj *)self.as.o)->cls->name, (void *)self.as.o);
+    const char *cls = ((ObjNativeObj *)self.as.o)->cls->name;
+    if (k->kind == KO_OPT) {    /* keras.optimizers.adam.Adam, as TF 2.12 */
+        char lower[32];
+        size_t i = 0;
+        for (; cls[i] && i < sizeof lower - 1; i++)
+            lower[i] = (char)(cls[i] >= 'A' && cls[i] <= 'Z' ? cls[i] + 32 : cls[i]);
+        lower[i] = 0;
+        sb_printf(sb, "<keras.optimizers.%s.%s object at %p>", lower, cls, (void *)self.as.o);
+        return true;
+    }
+    sb_printf(sb, "<%s.%s object at %p>", mods[k->kind], cls, (void *)self.as.o);
     return true;
 }
 

@@ -1,8 +1,8 @@
 /* mod_keras.h - shared by the files of the Keras bindings (mod_keras.c:
  * modules, losses/optimizers/metrics/initializer objects, utils;
  * mod_keras_layers.c: layer classes; mod_keras_model.c: Sequential, summary,
- * compile, save/load; mod_keras_fit.c: fit/evaluate/predict, progress bars,
- * callbacks, History).  Owned by the model-runtime engineer.
+ * compile, save/load; mod_keras_fit.c: fit/evaluate/predict, progress bars;
+ * mod_keras_callbacks.c: History and the callbacks).  Owned by the model-runtime engineer.
  *
  * The runtime is lib's nn_model.h: a layer value holds an NnLayerConfig
  * (and, once added, its model and index); a Sequential value owns an
@@ -71,6 +71,19 @@ bool keras_load_model(Interp *I, Value self, const Args *a, Value *out);
 /* The feature shape of x for building: from a tensor value or nested list. */
 bool keras_to_tensor(Interp *I, Value v, NnTensor **out);
 
+/* ---- mod_keras_callbacks.c ---- */
+typedef enum { KEV_TRAIN_BEGIN, KEV_TRAIN_END, KEV_EPOCH_BEGIN, KEV_EPOCH_END, KEV_BATCH_END } KEvent;
+/* Sends one event of fit to every callback of the list cbs (unset: none);
+ * false with a Python error pending.  logs is a dict the callbacks may add to. */
+bool keras_callbacks_dispatch(Interp *I, KModel *k, Value cbs, KEvent ev, int64_t n, Value logs);
+bool keras_callbacks_create(Interp *I, Value *out);       /* the keras.callbacks module */
+NnOptimConfig *keras_model_optimizer(KModel *k);          /* NULL before compile */
+void keras_sync_lr(KModel *k);                            /* optimizer object's lr -> model */
+void keras_set_lr(KModel *k, double lr);                  /* both */
+bool keras_history_new(Interp *I, Value *out);
+bool keras_history_append(Interp *I, Value h, int64_t epoch, Value logs);
+Value keras_history_params(Value h);                      /* borrowed dict */
+
 /* ---- mod_keras_fit.c ---- */
 bool keras_fit(Interp *I, Value self, const Args *a, Value *out);
 bool keras_evaluate(Interp *I, Value self, const Args *a, Value *out);
@@ -78,7 +91,5 @@ bool keras_predict(Interp *I, Value self, const Args *a, Value *out);
 bool keras_predict_classes(Interp *I, Value self, const Args *a, Value *out);
 bool keras_score(Interp *I, Value self, const Args *a, Value *out);
 bool keras_train_on_batch(Interp *I, Value self, const Args *a, Value *out);
-extern const NativeDef keras_callback_ctors[];  /* keras.callbacks */
-bool keras_callbacks_create(Interp *I, Value *out);
 
 #endif
