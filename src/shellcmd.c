@@ -209,9 +209,19 @@ static ShellStatus cmd_time(Repl *R, const char *arg)
 {
     if (!*arg)
         return usage_error();
+    /* ":time for i in x: f(i)" is complete: the empty line a block needs
+     * at the prompt is implied. */
+    StrBuf code;
+    sb_init(&code);
+    sb_printf(&code, "%s\n\n", arg);
+    if (code.oom) {
+        sb_free(&code);
+        return fail("%s%s", "out of memory", "");
+    }
     double u0, s0, u1, s1, w0 = now_wall();
     cpu_times(&u0, &s0);
-    RunStatus st = repl_run_code(R, arg, strlen(arg), "<stdin>", RUN_INTERACTIVE);
+    RunStatus st = repl_run_code(R, code.data, code.len, "<stdin>", RUN_INTERACTIVE);
+    sb_free(&code);
     if (st == RUN_INCOMPLETE) {
         fputs("error: :time runs one complete statement\n", stderr);
         return SHELL_ERROR;
