@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <readline/readline.h>
 #include <readline/history.h>
@@ -448,8 +449,11 @@ static void history_open(Repl *R)
     if (!R->history_path)
         return;
     int err = read_history(R->history_path);
-    if (err == ENOENT)
+    if (err == ENOENT) {
         err = write_history(R->history_path);
+        if (err == 0)
+            chmod(R->history_path, 0600);    /* what was typed is private */
+    }
     if (err != 0)
         history_warn(R, "use", err);
 }
