@@ -580,7 +580,8 @@ static bool interp_init(Interp *I)
     bool ok = interp_set_global(I, "__name__", name);
     value_decref(name);
     return ok && types_install(I) && pybuiltins_install(I) && types_install_names(I) && descr_install(I) &&
-           pymods_install(I) && tensor_install(I) && plot_install(I);
+           pymods_install(I) && tensor_install(I) && keras_install(I) &&
+           plot_install(I);
 }
 
 Interp *interp_new(void)
