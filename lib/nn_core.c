@@ -176,10 +176,14 @@ NnStatus nn_error(NnCtx *ctx, NnStatus st, const char *fmt, ...)
 {
     if (!ctx)
         return st;
+    /* formatted aside first: callers may pass nn_errmsg(ctx) as an argument
+     * to prefix the current message ("PATH: %s") */
+    char buf[sizeof ctx->msg];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(ctx->msg, sizeof ctx->msg, fmt, ap);
+    vsnprintf(buf, sizeof buf, fmt, ap);
     va_end(ap);
+    memcpy(ctx->msg, buf, sizeof buf);
     ctx->status = st;
     return st;
 }

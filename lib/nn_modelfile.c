@@ -807,7 +807,8 @@ static NnStatus read_model(Reader *r, json_object *root, NnModel *m)
         if ((st = layer_read(r, json_object_array_get_idx(layers, i), &c)))
             return st;
         if ((st = nn_model_add(r->ctx, m, &c)))
-            return nn_error(r->ctx, NN_EFORMAT, "%s: config.json: %s", r->path, nn_errmsg(r->ctx));
+            return st == NN_ENOMEM ? st
+                 : nn_error(r->ctx, NN_EFORMAT, "%s: config.json: %s", r->path, nn_errmsg(r->ctx));
     }
     bool built = false;
     if ((st = jbool(r, root, "built", &built)))
@@ -816,7 +817,8 @@ static NnStatus read_model(Reader *r, json_object *root, NnModel *m)
         if (nd == 0)
             return bad(r, "config.json: a built model without an input shape", NULL);
         if ((st = nn_model_build(r->ctx, m, nd, shape)))
-            return nn_error(r->ctx, NN_EFORMAT, "%s: config.json: %s", r->path, nn_errmsg(r->ctx));
+            return st == NN_ENOMEM ? st
+                 : nn_error(r->ctx, NN_EFORMAT, "%s: config.json: %s", r->path, nn_errmsg(r->ctx));
         if ((st = read_weights(r, root, m)))
             return st;
     }

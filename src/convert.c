@@ -266,10 +266,10 @@ static bool conv_collection(Interp *I, int tag, const Args *a, Value *out)
     if (tag == T_TUPLE) {
         ok = list_copy_items(I, as_list(l), 0, as_list(l)->len, true, out);
     } else {
-        ok = set_new(I, out);
+        bool made = ok = set_new(I, out);   /* *out is unset when this fails */
         for (size_t i = 0; ok && i < as_list(l)->len; i++)
             ok = set_add(I, *out, as_list(l)->items[i]);
-        if (!ok && out->kind == VAL_OBJ)
+        if (!ok && made)
             value_decref(*out);
     }
     value_decref(l);

@@ -252,7 +252,10 @@ static void report_parse_error(Interp *I, const char *src, size_t n, const char 
                                const ParseError *pe)
 {
     const char *kind = "SyntaxError";
-    if (strstr(pe->msg, "tabs and spaces"))
+    bool oom = strcmp(pe->msg, "out of memory") == 0;   /* the parser ran out */
+    if (oom)
+        kind = "MemoryError";
+    else if (strstr(pe->msg, "tabs and spaces"))
         kind = "TabError";
     else if (strstr(pe->msg, "indent"))
         kind = "IndentationError";
@@ -263,7 +266,7 @@ static void report_parse_error(Interp *I, const char *src, size_t n, const char 
     build_report(I, file, pe->line, pe->col, kind, pe->msg, line, len);
     error_clear_fields(I);
     I->err = true;
-    I->err_kind = strcmp(kind, "SyntaxError") ? ERR_INDENT : ERR_SYNTAX;
+    I->err_kind = oom ? ERR_MEMORY : strcmp(kind, "SyntaxError") ? ERR_INDENT : ERR_SYNTAX;
     I->err_msg = strdup(pe->msg);
 }
 

@@ -604,10 +604,11 @@ static bool add_np_names(Interp *I, Value m)
     bool ok = true;
     for (size_t i = 0; ok && i < sizeof types / sizeof types[0]; i++) {
         Value d;
-        ok = tensor_dtype_value(I, types[i].dt, DTYPE_NP_TYPE, &d) &&
-             module_set(I, m, types[i].name, d);
-        if (ok)
+        ok = tensor_dtype_value(I, types[i].dt, DTYPE_NP_TYPE, &d);
+        if (ok) {
+            ok = module_set(I, m, types[i].name, d);   /* retains d on success */
             value_decref(d);
+        }
     }
     Value po;
     ok = ok && module_set(I, m, "nan", val_float(NAN)) && module_set(I, m, "NaN", val_float(NAN)) &&

@@ -112,11 +112,8 @@ bool tensor_value_new(Interp *I, NnTensor *t, TensorFlavour fl, Value *out)
     o->fl = fl;
     const NativeClass *cls = fl == TENSOR_TF ? &tf_class
                            : fl == TENSOR_NP ? &np_class : &scalar_classes[t->dtype];
-    if (!native_obj_new(I, cls, o, out)) {
-        tensor_finalize(o);
-        return false;
-    }
-    return true;
+    /* native_obj_new finalizes o itself when it fails */
+    return native_obj_new(I, cls, o, out);
 }
 
 bool tensor_variable_new(Interp *I, NnTensor *t, const char *name, bool trainable, Value *out)
