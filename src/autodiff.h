@@ -59,6 +59,19 @@ static inline NnTensor *ad_reduce(Interp *I, NnTensor *r, NnReduceOp op, NnTenso
                                 : r;
 }
 
+/* For models and other callers that compute `out` from `in` themselves
+ * (outside the front's ops): records one node whose VJP is `vjp` (see
+ * lib/nn_grad.h NnVjpFn) on the innermost recording tape of I, when one is
+ * recording and an input is tracked.  ud is freed with ud_free when the
+ * tape is (at once when nothing records).  Returns out, or NULL (out
+ * released, MemoryError status in the ctx) on failure.  A Keras model
+ * records its forward pass as one node whose VJP runs its backward pass,
+ * with the weight tensors among `in` (wrap them as variables with
+ * tensor_variable_new so tape.gradient(loss, model.trainable_variables)
+ * finds them). */
+NnTensor *autodiff_record_custom(Interp *I, NnTensor *out, const char *name, NnTensor *const *in,
+                                 int n, NnVjpFn vjp, void *ud, void (*ud_free)(void *ud));
+
 /* A float-to-float cast is differentiable; a cast to an integer or bool is not. */
 static inline NnTensor *ad_cast(Interp *I, NnTensor *r, NnTensor *a)
 {

@@ -70,6 +70,24 @@ NnTensor *autodiff_record(Interp *I, NnTensor *r, NnGradOp op, NnTensor *const *
     return r;
 }
 
+NnTensor *autodiff_record_custom(Interp *I, NnTensor *out, const char *name, NnTensor *const *in,
+                                 int n, NnVjpFn vjp, void *ud, void (*ud_free)(void *ud))
+{
+    TapeObj *o = active_tapes;
+    while (o && o->I != I)
+        o = o->next;
+    if (!out || !o) {
+        if (ud_free)
+            ud_free(ud);
+        return out;
+    }
+    if (nn_tape_record_custom(interp_nn(I), o->tp, name, in, n, out, vjp, ud, ud_free) != NN_OK) {
+        nn_tensor_unref(out);
+        return NULL;
+    }
+    return out;
+}
+
 NnGradOp autodiff_binary_op(NnBinaryOp op)
 {
     switch (op) {

@@ -196,10 +196,14 @@ static bool tf_log_softmax(Interp *I, Value self, const Args *a, Value *out)
 
 static bool tf_red(Interp *I, const Args *a, NnReduceOp op, const char *fname, Value *out)
 {
-    Value v[4], x;
-    if (!args_parse(I, fname, a, "input_tensor, axis=, keepdims=, name=", v) ||
-        !tf_value(I, v[0], -1, &x))
+    Value v[6], x;
+    if (!args_parse(I, fname, a, "input_tensor, axis=, keepdims=, name=, reduction_indices=, "
+                    "keep_dims=", v) || !tf_value(I, v[0], -1, &x))
         return false;
+    if (v[1].kind == VAL_UNSET)     /* TF1's names of axis and keepdims */
+        v[1] = v[4];
+    if (v[2].kind == VAL_UNSET)
+        v[2] = v[5];
     bool ok = tensor_reduce(I, op, x, v[1], v[2], TENSOR_TF, 0, out);
     value_decref(x);
     return ok;

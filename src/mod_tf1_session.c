@@ -416,10 +416,41 @@ bool tf1_add_names(Interp *I, Value m)
     return ok;
 }
 
+/* TF1 names of functions that moved: tf.log is tf.math.log ... */
+static bool add_aliases(Interp *I, Value tf)
+{
+    static const char *const alias[][3] = {
+        {"log", "math", "log"}, {"random_normal", "random", "normal"},
+        {"random_uniform", "random", "uniform"}, {"set_random_seed", "random", "set_seed"},
+    };
+    bool ok = true;
+    for (size_t i = 0; ok && i < sizeof alias / sizeof alias[0]; i++) {
+        Value sub, fn;
+        bool found = false, f2 = false;
+        ok = module_get(I, tf, alias[i][0], &fn, &found);
+        if (ok && found) {
+            value_decref(fn);
+            continue;
+        }
+        ok = ok && module_get(I, tf, alias[i][1], &sub, &found);
+        if (!ok || !found)
+            continue;
+        ok = module_get(I, sub, alias[i][2], &fn, &f2);
+        value_decref(sub);
+        if (ok && f2) {
+            ok = module_set(I, tf, alias[i][0], fn);
+            value_decref(fn);
+        }
+    }
+    return ok;
+}
+
 /* tf.compat.v1: every name of tf plus the TF1 ones; tf.compat.v2 is not provided. */
 bool tf1_add_compat(Interp *I, Value tf)
 {
     Value compat, v1, names;
+    if (!add_aliases(I, tf))
+        return false;
     if (!module_new(I, "tensorflow.compat", "TF1 compatibility: tf.compat.v1.", &compat))
         return false;
     bool ok = module_new(I, "tensorflow.compat.v1", "TensorFlow 1 names (Session, placeholder, "
