@@ -331,7 +331,7 @@ static bool parse_mode(Interp *I, const char *mode, PyFile *f, const char **cmod
 bool builtins_open(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
-    Value v[4];
+    Value v[6];
     const char *name, *mode = "r", *cmode = "r";
     if (!args_parse(I, "open", a, "file, mode=, buffering=, encoding=, *, errors=, newline=", v))
         return false;
