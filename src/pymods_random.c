@@ -507,6 +507,8 @@ static bool choices_pick(Interp *I, MtState *s, Value pop, const double *cw, int
                          int64_t k, Value result)
 {
     bool ok = true;
+    if (n == 0)
+        return k > 0 ? interp_error(I, ERR_INDEX, "list index out of range") : true;
     double total = cw ? cw[n - 1] : 0;
     if (cw && !(total > 0.0))
         return interp_error(I, ERR_VALUE, "Total of weights must be greater than zero");
