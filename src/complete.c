@@ -17,10 +17,6 @@
 #include "repl.h"
 #include "shellcmd.h"
 
-/* native_def() is defined in value.c; weak so that completion degrades to
- * "no keyword names" rather than failing to link while it is missing. */
-#pragma weak native_def
-
 static const char *const keywords[] = {
     "False", "None", "True", "and", "as", "assert", "break", "class",
     "continue", "def", "del", "elif", "else", "except", "finally", "for",
@@ -367,7 +363,7 @@ static void add_attrs(Interp *I, const char *chain, const char *prefix)
 static void add_kwargs(Interp *I, const char *callee, const char *prefix)
 {
     Value fn;
-    if (!native_def || !lookup_chain(I, callee, &fn))
+    if (!lookup_chain(I, callee, &fn))
         return;
     const NativeDef *def = native_def(fn);
     char **names = def ? complete_sig_kwargs(def->sig, prefix) : NULL;

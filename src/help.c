@@ -12,12 +12,6 @@
 #include <string.h>
 #include "help.h"
 
-/* Accessors declared at the end of value.h and interp.h; weak so that
- * help falls back to repr() while one is missing. */
-#pragma weak native_def
-#pragma weak module_doc
-#pragma weak type_native_class
-#pragma weak interp_get_builtin
 
 typedef struct Topic {
     const char *name;
@@ -179,7 +173,7 @@ static bool help_module(Interp *I, Value v, StrBuf *sb)
     bool ok = value_repr(I, v, &r);
     sb_printf(sb, "%s\n", ok && r.data ? r.data : "module");
     sb_free(&r);
-    const char *doc = module_doc ? module_doc(v) : NULL;
+    const char *doc = module_doc(v);
     if (doc && *doc)
         sb_printf(sb, "\n%s\n", doc);
     return list_members(I, v, "Members", sb);
@@ -187,7 +181,7 @@ static bool help_module(Interp *I, Value v, StrBuf *sb)
 
 bool help_value(Interp *I, Value v, StrBuf *sb)
 {
-    const NativeDef *def = native_def ? native_def(v) : NULL;
+    const NativeDef *def = native_def(v);
     if (def) {
         help_native_fn(def, sb);
         return true;
@@ -196,7 +190,7 @@ bool help_value(Interp *I, Value v, StrBuf *sb)
         help_native_class(((ObjNativeObj *)v.as.o)->cls, sb);
         return true;
     }
-    const NativeClass *cls = type_native_class ? type_native_class(v) : NULL;
+    const NativeClass *cls = type_native_class(v);
     if (cls) {
         help_native_class(cls, sb);
         return true;
@@ -228,7 +222,7 @@ static bool lookup_first(Interp *I, const char *name, Value *out)
         return false;
     if (found)
         return true;
-    if (interp_get_builtin && interp_get_builtin(I, name, out, &found) && found)
+    if (interp_get_builtin(I, name, out, &found) && found)
         return true;
     interp_clear_error(I);
     const char *module = strcmp(name, "tf") == 0 ? "tensorflow" :
