@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -302,6 +303,11 @@ static NnPool *pool_new(int nworkers)
     pthread_mutex_init(&p->mu, NULL);
     pthread_cond_init(&p->go, NULL);
     pthread_cond_init(&p->done, NULL);
+    /* Workers inherit the creating thread's signal mask: block everything so
+     * signals (Ctrl-C, SIGWINCH) reach the program's own threads only. */
+    sigset_t all, old;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &old);
     for (int i = 0; i < nworkers; i++) {
         Worker *w = malloc(sizeof *w);
         if (!w)
@@ -314,6 +320,7 @@ static NnPool *pool_new(int nworkers)
         }
         p->nworkers++;
     }
+    pthread_sigmask(SIG_SETMASK, &old, NULL);
     return p;
 }
 
