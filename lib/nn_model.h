@@ -194,6 +194,14 @@ typedef struct {
 void nn_optim_config_init(NnOptimConfig *c, NnOptimKind kind);  /* Keras defaults */
 bool nn_optim_from_name(const char *name, NnOptimKind *out);    /* "adam", "Adam", "sgd", ... */
 const char *nn_optim_class_name(NnOptimKind k);                 /* "Adam" */
+/* Optimizers outside a model (apply_gradients of custom training loops):
+ * the number of moment arrays the rule keeps, and one update of w (n
+ * floats) by g (clipped in place) at step t (1-based).  slots[0..nslots)
+ * hold n floats each, zero at the start (Adagrad's first slot starts at
+ * initial_accumulator); unused entries may be NULL. */
+int nn_optim_nslots(const NnOptimConfig *o);
+void nn_optim_update(const NnOptimConfig *o, int64_t t, float *w, float *g, float *const *slots,
+                     int64_t n);
 
 /* ---------------------------------------------------------------- model */
 

@@ -271,14 +271,13 @@ static void clip(const NnOptimConfig *o, float *g, int64_t n)
     }
 }
 
-/* One update of range [off, off+n) of the parameter block. */
-static void step_range(NnModel *m, int64_t off, int64_t n)
+int nn_optim_nslots(const NnOptimConfig *o) { return nslots(o); }
+
+/* The update of one weight array: clipping, weight decay, then the rule. */
+void nn_optim_update(const NnOptimConfig *o, int64_t t, float *w, float *g, float *const *slots,
+                     int64_t n)
 {
-    const NnOptimConfig *o = &m->opt;
-    float *w = m->params + off, *g = m->grads + off;
-    float *s0 = m->slots[0] ? m->slots[0] + off : NULL;
-    float *s1 = m->slots[1] ? m->slots[1] + off : NULL;
-    float *s2 = m->slots[2] ? m->slots[2] + off : NULL;
+    float *s0 = slots[0], *s1 = slots[1], *s2 = slots[2];
     clip(o, g, n);
     if (o->weight_decay > 0) {
         float k = (float)(o->weight_decay * o->learning_rate);
@@ -287,13 +286,22 @@ static void step_range(NnModel *m, int64_t off, int64_t n)
     }
     switch (o->kind) {
     case NN_OPT_SGD: sgd(o, w, g, s0, n); break;
-    case NN_OPT_ADAM: case NN_OPT_ADAMW: adam(o, m->iterations + 1, w, g, s0, s1, s2, n); break;
+    case NN_OPT_ADAM: case NN_OPT_ADAMW: adam(o, t, w, g, s0, s1, s2, n); break;
     case NN_OPT_RMSPROP:
         rmsprop(o, w, g, s0, o->momentum > 0 ? s1 : NULL,
                 o->centered ? (o->momentum > 0 ? s2 : s1) : NULL, n);
         break;
     default: adagrad(o, w, g, s0, n); break;
     }
+}
+
+/* One update of range [off, off+n) of the parameter block. */
+static void step_range(NnModel *m, int64_t off, int64_t n)
+{
+    float *slots[3];
+    for (int k = 0; k < 3; k++)
+        slots[k] = m->slots[k] ? m->slots[k] + off : NULL;
+    nn_optim_update(&m->opt, m->iterations + 1, m->params + off, m->grads + off, slots, n);
 }
 
 void nn_optim_step(NnModel *m)

@@ -68,9 +68,19 @@ bool keras_clear_session(Interp *I)
 
 typedef enum { KO_OPT, KO_LOSS, KO_METRIC, KO_INIT, KO_REG } KObjKind;
 
+/* Optimizer state of one variable updated by apply_gradients. */
+typedef struct {
+    Value var;              /* the variable (owned) */
+    int64_t n;
+    float *slots[3];
+} VarSlots;
+
 typedef struct {
     KObjKind kind;
     int sub;                /* NnOptimKind / NnLossKind / ... / 0 L1 1 L2 2 L1L2 */
+    int64_t iterations;     /* apply_gradients steps */
+    int nvars;
+    VarSlots *vars;
     NnOptimConfig opt;
     NnLossConfig loss;
     NnMetricConfig metric;
@@ -79,24 +89,44 @@ typedef struct {
     char name[48];
 } KObj;
 
-static void kobj_finalize(void *d) { free(d); }
+static void kobj_finalize(void *d)
+{
+    KObj *k = d;
+    for (int i = 0; i < k->nvars; i++) {
+        value_decref(k->vars[i].var);
+        for (int j = 0; j < 3; j++)
+            free(k->vars[i].slots[j]);
+    }
+    free(k->vars);
+    free(k);
+}
 static bool kobj_getattr(Interp *I, Value self, const char *name, Value *out, bool *found);
 static bool kobj_setattr(Interp *I, Value self, const char *name, Value v);
 static bool kobj_repr(Interp *I, Value self, StrBuf *sb);
 static bool loss_call(Interp *I, Value self, const Args *a, Value *out);
 static bool kobj_get_config(Interp *I, Value self, const Args *a, Value *out);
+static bool opt_apply_gradients(Interp *I, Value self, const Args *a, Value *out);
 static const NativeDef kobj_methods[] = {
     {"get_config", kobj_get_config, "get_config()", "The object's configuration as a dict."},
+    {NULL, NULL, NULL, NULL},
+};
+static const NativeDef opt_methods[] = {
+    {"get_config", kobj_get_config, "get_config()", "The object's configuration as a dict."},
+    {"apply_gradients", opt_apply_gradients, "apply_gradients(grads_and_vars, name=None)",
+     "One update of each variable by its gradient (custom training loops):\n"
+     "    optimizer.apply_gradients(zip(grads, model_vars))"},
     {NULL, NULL, NULL, NULL},
 };
 
 #define KCLASS(N) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
     .setattr = kobj_setattr, .repr = kobj_repr, .methods = kobj_methods }
+#define OCLASS(N) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
+    .setattr = kobj_setattr, .repr = kobj_repr, .methods = opt_methods }
 #define LCLASS(N) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
     .setattr = kobj_setattr, .repr = kobj_repr, .call = loss_call, .methods = kobj_methods }
 
 static const NativeClass opt_classes[NN_OPT_COUNT] = {
-    KCLASS("SGD"), KCLASS("Adam"), KCLASS("AdamW"), KCLASS("RMSprop"), KCLASS("Adagrad"),
+    OCLASS("SGD"), OCLASS("Adam"), OCLASS("AdamW"), OCLASS("RMSprop"), OCLASS("Adagrad"),
 };
 static const NativeClass loss_classes[NN_LOSS_COUNT] = {
     LCLASS("MeanSquaredError"), LCLASS("MeanAbsoluteError"), LCLASS("CategoricalCrossentropy"),
@@ -131,7 +161,97 @@ static bool kobj_new(Interp *I, const NativeClass *cls, const KObj *k, Value *ou
     if (!d)
         return interp_error(I, ERR_MEMORY, "out of memory");
     *d = *k;
+    d->iterations = 0;
+    d->nvars = 0;
+    d->vars = NULL;
     return native_obj_new(I, cls, d, out);
+}
+
+/* The moments of variable v (created at its first update). */
+static VarSlots *var_slots(Interp *I, KObj *k, Value v, int64_t n)
+{
+    for (int i = 0; i < k->nvars; i++)
+        if (k->vars[i].var.as.o == v.as.o)
+            return k->vars[i].n == n ? &k->vars[i] : NULL;
+    VarSlots *vs = realloc(k->vars, sizeof *vs * (size_t)(k->nvars + 1));
+    if (!vs) {
+        interp_error(I, ERR_MEMORY, "out of memory");
+        return NULL;
+    }
+    k->vars = vs;
+    VarSlots *s = &vs[k->nvars];
+    memset(s, 0, sizeof *s);
+    s->n = n;
+    for (int j = 0; j < nn_optim_nslots(&k->opt); j++)
+        if (!(s->slots[j] = calloc((size_t)(n ? n : 1), sizeof(float)))) {
+            for (int q = 0; q < j; q++)
+                free(s->slots[q]);
+            interp_error(I, ERR_MEMORY, "out of memory");
+            return NULL;
+        }
+    if (k->opt.kind == NN_OPT_ADAGRAD)
+        for (int64_t i = 0; i < n; i++)
+            s->slots[0][i] = (float)k->opt.initial_accumulator;
+    s->var = v;
+    value_incref(v);
+    k->nvars++;
+    return s;
+}
+
+/* One update of a float32 variable by its gradient. */
+static bool apply_one(Interp *I, KObj *k, Value g, Value v)
+{
+    NnTensor *w = tensor_value_get(v), *gt;
+    if (!w || w->dtype != NN_F32 || !nn_tensor_is_contiguous(w))
+        return interp_error(I, ERR_TYPE, "apply_gradients: expected float32 tf.Variable objects, "
+                            "got %s", value_type_name(v));
+    if (!tensor_from_value(I, g, NN_F32, TENSOR_TF, &gt))
+        return false;
+    int64_t n = nn_tensor_numel(w);
+    bool ok = nn_tensor_numel(gt) == n ||
+              interp_error(I, ERR_VALUE, "apply_gradients: a gradient of %lld values for a "
+                           "variable of %lld", (long long)nn_tensor_numel(gt), (long long)n);
+    float *gc = ok ? malloc(sizeof(float) * (size_t)(n ? n : 1)) : NULL;
+    VarSlots *s = ok ? var_slots(I, k, v, n) : NULL;
+    if (ok && (!gc || !s))
+        ok = s ? interp_error(I, ERR_MEMORY, "out of memory")
+               : interp_error_pending(I) ? false
+               : interp_error(I, ERR_VALUE, "apply_gradients: the variable changed size");
+    if (ok) {
+        for (int64_t i = 0; i < n; i++)
+            gc[i] = (float)nn_tensor_get_f64(gt, i);
+        nn_optim_update(&k->opt, k->iterations + 1, nn_tensor_data(w), gc, s->slots, n);
+    }
+    free(gc);
+    nn_tensor_unref(gt);
+    return ok;
+}
+
+static bool opt_apply_gradients(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[3], items;
+    KObj *k = kobj(self);
+    if (!args_parse(I, "apply_gradients", a, "grads_and_vars, name=, "
+                    "skip_gradients_aggregation=", v) || !value_to_list(I, v[0], &items))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < as_list(items)->len; i++) {
+        Value pair;
+        ok = value_to_list(I, as_list(items)->items[i], &pair);
+        if (!ok)
+            break;
+        ObjList *p = as_list(pair);
+        if (p->len != 2)
+            ok = interp_error(I, ERR_VALUE, "apply_gradients expects (gradient, variable) pairs");
+        else if (p->items[0].kind != VAL_NONE)
+            ok = apply_one(I, k, p->items[0], p->items[1]);
+        value_decref(pair);
+    }
+    value_decref(items);
+    if (!ok)
+        return false;
+    *out = val_int(++k->iterations);
+    return true;
 }
 
 NnOptimConfig *keras_optimizer_config(Value v)
@@ -151,6 +271,10 @@ static bool kobj_getattr(Interp *I, Value self, const char *name, Value *out, bo
         double lr = o->learning_rate;
         if (strcmp(name, "learning_rate") == 0 || strcmp(name, "lr") == 0) {
             *out = val_float((float)lr);
+            return true;
+        }
+        if (strcmp(name, "iterations") == 0) {
+            *out = val_int(k->iterations);
             return true;
         }
         struct { const char *n; double v; } f[] = {
