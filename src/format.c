@@ -1,6 +1,6 @@
 /* format.c - Python's number and string formatting: float repr, the
  * format-spec mini-language (format(), f-strings, str.format) and the
- * printf-style `%` operator.
+ * printf-style `%` operator (str.format's templates are in format_template.c).
  *
  * Owned by the built-ins engineer.  Depends on value.h/interp.h only.  The
  * digits of floats come from the C library's correctly rounded printf
@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "interp.h"
+#include "methods_internal.h"
 
 /* A parsed format spec: [[fill]align][sign][z][#][0][width][grouping][.prec][type]. */
 typedef struct FmtSpec {
@@ -526,8 +527,8 @@ static bool fmt_int_value(Interp *I, int64_t v, const char *spec, size_t len, co
     return fmt_int_spec(I, v, tname, &fs, sb);
 }
 
-static bool fmt_str_value(Interp *I, const char *s, size_t n, const char *spec, size_t len,
-                          StrBuf *sb)
+bool format_str_spec(Interp *I, const char *s, size_t n, const char *spec, size_t len,
+                     StrBuf *sb)
 {
     FmtSpec fs;
     if (!fmt_spec_parse(I, spec, len, '<', 's', "str", &fs))
@@ -555,7 +556,7 @@ static bool fmt_native(Interp *I, Value v, const char *spec, size_t len, StrBuf 
     }
     StrBuf s;
     sb_init(&s);
-    bool ok = value_str(I, v, &s) && fmt_str_value(I, s.data ? s.data : "", s.len, spec, len, sb);
+    bool ok = value_str(I, v, &s) && format_str_spec(I, s.data ? s.data : "", s.len, spec, len, sb);
     sb_free(&s);
     return ok;
 }
@@ -602,7 +603,7 @@ bool format_value(Interp *I, Value v, const char *spec, size_t speclen, StrBuf *
         return fmt_float_value(I, v.as.f, spec, speclen, sb);
     case VAL_OBJ:
         if (v.as.o->kind == OBJ_STR)
-            return fmt_str_value(I, as_str(v)->chars, as_str(v)->len, spec, speclen, sb);
+            return format_str_spec(I, as_str(v)->chars, as_str(v)->len, spec, speclen, sb);
         if (v.as.o->kind == OBJ_NATIVE_OBJ)
             return fmt_native(I, v, spec, speclen, sb);
         if (v.as.o->kind == OBJ_INSTANCE)
@@ -650,7 +651,7 @@ static void ascii_escape(const char *s, size_t n, StrBuf *sb)
 }
 
 /* Writes str(v) ('s'), repr(v) ('r') or ascii(v) ('a') to sb. */
-static bool convert_value(Interp *I, Value v, char conv, StrBuf *sb)
+bool format_convert(Interp *I, Value v, char conv, StrBuf *sb)
 {
     if (conv == 's')
         return value_str(I, v, sb);
@@ -819,7 +820,7 @@ static bool pct_text(Interp *I, char c, Value v, FmtSpec *fs, StrBuf *sb)
 {
     StrBuf t;
     sb_init(&t);
-    bool ok = convert_value(I, v, c, &t);
+    bool ok = format_convert(I, v, c, &t);
     if (ok) {
         fs->type = 0;
         fs->sign = 0;
@@ -945,204 +946,4 @@ bool format_percent(Interp *I, Value fmt, Value args, Value *out)
         return interp_error(I, ERR_TYPE, "not all arguments converted during string formatting");
     }
     return sb_to_str(I, &sb, out);
-}
-
-/* ---- str.format: "{0.attr[key]!r:>{width}}" ---- */
-
-typedef struct Template {
-    const Args *a;
-    Value mapping;          /* format_map's mapping, or unset */
-    int auto_idx;           /* next automatic field number */
-    int mode;               /* 0 unknown, 1 automatic, 2 manual */
-} Template;
-
-static bool expand(Interp *I, Template *t, const char *f, size_t n, int depth, StrBuf *sb);
-
-static bool all_digits(const char *s, size_t n)
-{
-    if (!n)
-        return false;
-    for (size_t i = 0; i < n; i++)
-        if (!isdigit((unsigned char)s[i]))
-            return false;
-    return true;
-}
-
-/* The argument named by the head of a field: "", "0" or "name" (borrowed). */
-static bool field_head(Interp *I, Template *t, const char *s, size_t n, Value *out, Value *owned)
-{
-    if (n == 0 || all_digits(s, n)) {
-        int idx;
-        if (n == 0) {
-            if (t->mode == 2)
-                return interp_error(I, ERR_VALUE, "cannot switch from manual field "
-                                    "specification to automatic field numbering");
-            t->mode = 1;
-            idx = t->auto_idx++;
-        } else {
-            if (t->mode == 1)
-                return interp_error(I, ERR_VALUE, "cannot switch from automatic field "
-                                    "numbering to manual field specification");
-            t->mode = 2;
-            idx = n > 9 ? 1 << 30 : atoi(s);
-        }
-        if (idx >= t->a->npos)
-            return interp_error(I, ERR_INDEX,
-                                "Replacement index %d out of range for positional args tuple", idx);
-        *out = t->a->pos[idx];
-        return true;
-    }
-    if (t->mapping.kind == VAL_UNSET) {
-        for (int i = 0; i < t->a->nkw; i++)
-            if (strlen(t->a->kwnames[i]) == n && !memcmp(t->a->kwnames[i], s, n)) {
-                *out = t->a->kwvals[i];
-                return true;
-            }
-        return interp_error(I, ERR_KEY, "'%.*s'", (int)n, s);
-    }
-    Value key;
-    if (!str_new(I, s, n, &key))
-        return false;
-    bool ok = value_getitem(I, t->mapping, key, owned);
-    value_decref(key);
-    if (ok)
-        *out = *owned;
-    return ok;
-}
-
-/* Applies ".attr" and "[key]" accessors after the head; *v is replaced by
- * an owned value (released by the caller). */
-static bool field_rest(Interp *I, const char *s, size_t n, Value *v)
-{
-    for (size_t i = 0; i < n;) {
-        char c = s[i++];
-        size_t start = i;
-        Value next;
-        bool ok;
-        if (c == '.') {
-            while (i < n && s[i] != '.' && s[i] != '[')
-                i++;
-            if (i == start)
-                return interp_error(I, ERR_VALUE, "Empty attribute in format string");
-            char name[128];
-            snprintf(name, sizeof name, "%.*s", (int)(i - start), s + start);
-            ok = value_getattr(I, *v, name, &next);
-        } else if (c == '[') {
-            while (i < n && s[i] != ']')
-                i++;
-            if (i >= n)
-                return interp_error(I, ERR_VALUE, "Missing ']' in format string");
-            Value key;
-            if (all_digits(s + start, i - start))
-                key = val_int(atoll(s + start));
-            else if (!str_new(I, s + start, i - start, &key))
-                return false;
-            ok = value_getitem(I, *v, key, &next);
-            value_decref(key);
-            i++;
-        } else {
-            return interp_error(I, ERR_VALUE,
-                                "Only '.' or '[' may follow ']' in format field specifier");
-        }
-        if (!ok)
-            return false;
-        value_decref(*v);
-        *v = next;
-    }
-    return true;
-}
-
-/* One replacement field (the text between the braces). */
-static bool field(Interp *I, Template *t, const char *s, size_t n, int depth, StrBuf *sb)
-{
-    size_t i = 0, bracket = 0;
-    for (; i < n; i++) {
-        if (s[i] == '[') bracket++;
-        else if (s[i] == ']' && bracket) bracket--;
-        else if (!bracket && (s[i] == '!' || s[i] == ':')) break;
-    }
-    size_t name_end = i, head = 0;
-    while (head < name_end && s[head] != '.' && s[head] != '[')
-        head++;
-    char conv = 0;
-    if (i < n && s[i] == '!') {
-        if (i + 1 >= n)
-            return interp_error(I, ERR_VALUE, "end of string while looking for conversion specifier");
-        conv = s[i + 1];
-        i += 2;
-        if (i < n && s[i] != ':')
-            return interp_error(I, ERR_VALUE, "expected ':' after conversion specifier");
-        if (!strchr("rsa", conv))
-            return interp_error(I, ERR_VALUE, "Unknown conversion specifier %c", conv);
-    }
-    const char *spec = i < n ? s + i + 1 : s + n;
-    size_t speclen = i < n ? n - i - 1 : 0;
-    Value owned = {VAL_UNSET, {0}}, v;
-    if (!field_head(I, t, s, head, &v, &owned))
-        return false;
-    if (owned.kind == VAL_UNSET)
-        value_incref(v);
-    StrBuf sp, cv;
-    sb_init(&sp);
-    sb_init(&cv);
-    bool ok = field_rest(I, s + head, name_end - head, &v) &&
-              expand(I, t, spec, speclen, depth + 1, &sp);
-    if (ok && conv) {
-        ok = convert_value(I, v, conv, &cv);
-        if (ok)
-            ok = fmt_str_value(I, cv.data ? cv.data : "", cv.len, sp.data ? sp.data : "", sp.len, sb);
-    } else if (ok) {
-        ok = format_value(I, v, sp.data ? sp.data : "", sp.len, sb);
-    }
-    value_decref(v);
-    sb_free(&sp);
-    sb_free(&cv);
-    return ok;
-}
-
-static bool expand(Interp *I, Template *t, const char *f, size_t n, int depth, StrBuf *sb)
-{
-    if (depth > 2)
-        return interp_error(I, ERR_VALUE, "Max string recursion exceeded");
-    for (size_t i = 0; i < n;) {
-        char c = f[i];
-        if (c == '}') {
-            if (i + 1 < n && f[i + 1] == '}') {
-                sb_putc(sb, '}');
-                i += 2;
-                continue;
-            }
-            return interp_error(I, ERR_VALUE, "Single '}' encountered in format string");
-        }
-        if (c != '{') {
-            sb_putc(sb, c);
-            i++;
-            continue;
-        }
-        if (i + 1 < n && f[i + 1] == '{') {
-            sb_putc(sb, '{');
-            i += 2;
-            continue;
-        }
-        size_t j = i + 1, level = 1;
-        for (; j < n; j++) {
-            if (f[j] == '{') level++;
-            else if (f[j] == '}' && --level == 0) break;
-        }
-        if (j >= n)
-            return interp_error(I, ERR_VALUE, level > 1 || i + 1 < n
-                                ? "expected '}' before end of string"
-                                : "Single '{' encountered in format string");
-        if (!field(I, t, f + i + 1, j - i - 1, depth, sb))
-            return false;
-        i = j + 1;
-    }
-    return true;
-}
-
-bool format_template(Interp *I, const char *fmt, size_t len, const Args *a, Value mapping,
-                     StrBuf *sb)
-{
-    Template t = {a, mapping, 0, 0};
-    return expand(I, &t, fmt, len, 0, sb);
 }

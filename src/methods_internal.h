@@ -32,7 +32,14 @@ bool meth_range(Interp *I, const char *fname, const char *s, size_t n, Value sta
  * Python's reverse semantics.  Used by list.sort and sorted(). */
 bool methods_sort_list(Interp *I, Value list, Value key, bool reverse);
 
-/* builtins.c: CPython's hash of a float (hash(1.5), random.seed(1.5)). */
+/* format.c, for format_template.c: str(v) ('s'), repr(v) ('r') or ascii(v)
+ * ('a') into sb; a str formatted with a spec (format(s, spec)). */
+bool format_convert(Interp *I, Value v, char conv, StrBuf *sb);
+bool format_str_spec(Interp *I, const char *s, size_t n, const char *spec, size_t len,
+                     StrBuf *sb);
+/* builtins_num.c: abs, round, pow, hex, hash, ... (installed by builtins.c). */
+extern const NativeDef builtins_num_defs[];
+/* builtins_num.c: CPython's hash of a float (hash(1.5), random.seed(1.5)). */
 int64_t builtins_hash_double(double v);
 /* builtins.c: exit()/quit()/sys.exit(): raises SystemExit with the code. */
 bool builtins_exit(Interp *I, Value self, const Args *a, Value *out);
