@@ -973,10 +973,42 @@ static bool unbound_call(Interp *I, Value self, const Args *a, Value *out)
     return m->def.fn(I, a->pos[0], &rest, out);
 }
 
+/* dict.fromkeys(iterable, value=None): a class method, reached through the
+ * dict type. */
+static bool d_fromkeys(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[2], keys, d = {VAL_UNSET, {0}};
+    if (!args_parse(I, "dict.fromkeys", a, "iterable, value=", v) || !value_to_list(I, v[0], &keys))
+        return false;
+    Value val = v[1].kind == VAL_UNSET ? val_none() : v[1];
+    bool ok = dict_new(I, &d);
+    for (size_t i = 0; ok && i < as_list(keys)->len; i++)
+        ok = dict_set(I, d, as_list(keys)->items[i], val);
+    value_decref(keys);
+    if (!ok) {
+        if (d.kind == VAL_OBJ)
+            value_decref(d);
+        return false;
+    }
+    *out = d;
+    return true;
+}
+
+static const NativeDef fromkeys_def = {
+    "fromkeys", d_fromkeys, "dict.fromkeys(iterable, value=None)",
+    "A new dict with the elements of iterable as keys, each mapped to value.\n"
+    "Example: dict.fromkeys(['a', 'b'], 0) -> {'a': 0, 'b': 0}"};
+
 bool methods_unbound(Interp *I, ObjKind kind, const char *name, Value *out, bool *found)
 {
     static NativeDef defs[5][MAX_METHODS];
     *found = false;
+    if (kind == OBJ_DICT && strcmp(name, "fromkeys") == 0) {
+        Value unset = {VAL_UNSET, {0}};
+        *found = true;
+        return native_new(I, &fromkeys_def, "dict.fromkeys", unset, out);
+    }
     for (int k = 0; k < 5; k++) {
         if (method_kinds[k] != kind)
             continue;
