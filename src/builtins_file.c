@@ -18,6 +18,7 @@ typedef struct PyFile {
     char *name;
     char mode[4];
     bool readable, writable;
+    bool borrowed;      /* sys.stdin: never closed here */
 } PyFile;
 
 static const NativeClass file_class;
@@ -30,7 +31,7 @@ static PyFile *F(Value v)
 static void file_finalize(void *data)
 {
     PyFile *f = data;
-    if (f->fp)
+    if (f->fp && !f->borrowed)
         fclose(f->fp);
     free(f->name);
     free(f);
@@ -221,7 +222,9 @@ static bool f_close(Interp *I, Value self, const Args *a, Value *out)
     PyFile *f = F(self);
     if (!args_parse(I, "close", a, "", none_))
         return false;
-    if (f->fp) {
+    if (f->fp && f->borrowed) {
+        f->fp = NULL;
+    } else if (f->fp) {
         int rc = fclose(f->fp);
         f->fp = NULL;
         if (rc != 0)
@@ -245,10 +248,9 @@ static bool file_exit(Interp *I, Value self, bool error_pending)
     (void)I;
     (void)error_pending;
     PyFile *f = F(self);
-    if (f->fp) {
+    if (f->fp && !f->borrowed)
         fclose(f->fp);
-        f->fp = NULL;
-    }
+    f->fp = NULL;
     return true;
 }
 
@@ -353,5 +355,19 @@ bool builtins_open(Interp *I, Value self, const Args *a, Value *out)
         file_finalize(f);
         return false;
     }
+    return native_obj_new(I, &file_class, f, out);
+}
+
+bool builtins_file_stdin(Interp *I, Value *out)
+{
+    PyFile *f = calloc(1, sizeof *f);
+    if (!f || !(f->name = strdup("<stdin>"))) {
+        free(f);
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    }
+    f->fp = stdin;
+    f->borrowed = true;
+    f->readable = true;
+    strcpy(f->mode, "r");
     return native_obj_new(I, &file_class, f, out);
 }

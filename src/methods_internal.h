@@ -45,6 +45,8 @@ int64_t builtins_hash_double(double v);
 bool builtins_exit(Interp *I, Value self, const Args *a, Value *out);
 /* builtins_file.c: open(file, mode='r', ...) -> a text file object. */
 bool builtins_open(Interp *I, Value self, const Args *a, Value *out);
+/* builtins_file.c: sys.stdin, a readable file object over stdin. */
+bool builtins_file_stdin(Interp *I, Value *out);
 /* Module constructors for pymods_install: pymods_random.c, pymods_os.c. */
 bool pymods_random_create(Interp *I, Value *out);
 bool pymods_os_create(Interp *I, Value *out);

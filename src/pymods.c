@@ -777,6 +777,7 @@ static bool sys_fill(Interp *I, Value mod)
 {
     Value v, t[3];
     bool ok = add_stream(I, mod, "stdout", 1) && add_stream(I, mod, "stderr", 2) &&
+              add_value(I, mod, "stdin", builtins_file_stdin(I, &v), v) &&
               add_value(I, mod, "argv", list_new(I, 0, &v), v) &&
               add_value(I, mod, "path", list_new(I, 0, &v), v) &&
               add_value(I, mod, "version", str_from_cstr(I, "3.11.0 (nnsh)", &v), v) &&
