@@ -245,8 +245,18 @@ static bool getattr_obj(Interp *I, Value obj, const char *name, Value *out, bool
                 value_incref(fn);
                 *out = fn;
             }
+            return true;
         }
-        return true;
+        /* str.lower, list.append, dict.fromkeys: the methods of the core
+         * kinds as plain functions taking the object first. */
+        switch (((ObjType *)obj.as.o)->tag) {
+        case T_STR: return methods_unbound(I, OBJ_STR, name, out, found);
+        case T_LIST: return methods_unbound(I, OBJ_LIST, name, out, found);
+        case T_TUPLE: return methods_unbound(I, OBJ_TUPLE, name, out, found);
+        case T_DICT: return methods_unbound(I, OBJ_DICT, name, out, found);
+        case T_SET: return methods_unbound(I, OBJ_SET, name, out, found);
+        default: return true;
+        }
     case OBJ_FUNC: {
         ObjFunc *f = (ObjFunc *)obj.as.o;
         if (f->dict.kind == VAL_OBJ)
