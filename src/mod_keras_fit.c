@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "mod_keras.h"
+#include "dashboard.h"
 
 static double now_s(void)
 {
@@ -165,6 +166,8 @@ typedef struct {
     Value cbs;              /* list of callbacks (owned), may be unset */
     Value hist;             /* the History value (owned) */
     Progbar pb;
+    Dashboard *dash;        /* the live dashboard replacing the bar, or NULL */
+    NnFitCallbacks dcb;     /* its hooks */
     int verbose;
     int64_t epochs, steps;
     bool failed;            /* a Python error is pending */
@@ -190,6 +193,8 @@ static void h_train_begin(void *ud, int64_t epochs, int64_t steps, int64_t sampl
     (void)samples;
     f->epochs = epochs;
     f->steps = steps;
+    if (f->dash && f->dcb.on_train_begin)
+        f->dcb.on_train_begin(f->dcb.ud, epochs, steps, samples);
     Interp *I = f->I;
     Value params = keras_history_params(f->hist);
     if (!dict_set_str(I, params, "verbose", val_int(f->verbose)) ||
@@ -213,22 +218,29 @@ static bool h_epoch_begin(void *ud, int64_t epoch)
     Fit *f = ud;
     if (f->failed || f->k->stop_training)
         return true;
-    if (f->verbose && f->epochs > 1)
+    bool stop = false;
+    if (f->dash)
+        stop = f->dcb.on_epoch_begin && f->dcb.on_epoch_begin(f->dcb.ud, epoch);
+    else if (f->verbose && f->epochs > 1)
         interp_printf(f->I, "Epoch %lld/%lld\n", (long long)epoch + 1, (long long)f->epochs);
-    pb_start(&f->pb, f->I, f->verbose, f->steps);
+    pb_start(&f->pb, f->I, f->dash ? 0 : f->verbose, f->steps);
     Value logs;
     if (!dict_new(f->I, &logs) || !keras_callbacks_dispatch(f->I, f->k, f->cbs, KEV_EPOCH_BEGIN, epoch, logs))
         f->failed = true;
     if (!f->failed)
         value_decref(logs);
     keras_sync_lr(f->k);
-    return f->failed || f->k->stop_training;
+    return stop || f->failed || f->k->stop_training;
 }
 
 static bool h_batch_end(void *ud, int64_t step, const NnLogs *running)
 {
     Fit *f = ud;
-    pb_update(&f->pb, step, running, false);
+    bool stop = false;
+    if (f->dash)
+        stop = f->dcb.on_batch_end && f->dcb.on_batch_end(f->dcb.ud, step, running);
+    else
+        pb_update(&f->pb, step, running, false);
     ObjList *l = f->cbs.kind == VAL_OBJ ? as_list(f->cbs) : NULL;
     if (l && l->len) {
         Value logs;
@@ -239,13 +251,17 @@ static bool h_batch_end(void *ud, int64_t step, const NnLogs *running)
         if (!f->failed)
             value_decref(logs);
     }
-    return f->failed || f->k->stop_training;
+    return stop || f->failed || f->k->stop_training;
 }
 
 static bool h_epoch_end(void *ud, int64_t epoch, const NnLogs *logs)
 {
     Fit *f = ud;
-    pb_update(&f->pb, f->steps, logs, true);
+    bool stop = false;
+    if (f->dash)
+        stop = f->dcb.on_epoch_end && f->dcb.on_epoch_end(f->dcb.ud, epoch, logs);
+    else
+        pb_update(&f->pb, f->steps, logs, true);
     Value d;
     if (!logs_dict(f->I, logs, &d))
         f->failed = true;
@@ -253,12 +269,14 @@ static bool h_epoch_end(void *ud, int64_t epoch, const NnLogs *logs)
         f->failed = true;
     if (!f->failed)
         value_decref(d);
-    return f->failed || f->k->stop_training;
+    return stop || f->failed || f->k->stop_training;
 }
 
 static void h_train_end(void *ud, const NnLogs *last)
 {
     Fit *f = ud;
+    if (f->dash && f->dcb.on_train_end)
+        f->dcb.on_train_end(f->dcb.ud, last);
     if (f->failed)
         return;
     Value logs;
@@ -377,13 +395,14 @@ static bool soft_stop(Fit *f, NnStatus st)
 
 bool keras_fit(Interp *I, Value self, const Args *a, Value *out)
 {
-    Value v[19];
+    Value v[20];
     const char *fn = "fit";
     KModel *k = keras_model_data(self);
     if (!args_parse(I, fn, a, "x=, y=, batch_size=, epochs=, verbose=, callbacks=, "
                     "validation_split=, validation_data=, shuffle=, class_weight=, sample_weight=, "
                     "initial_epoch=, steps_per_epoch=, validation_steps=, validation_batch_size=, "
-                    "validation_freq=, max_queue_size=, workers=, use_multiprocessing=", v) ||
+                    "validation_freq=, max_queue_size=, workers=, use_multiprocessing=, *, dashboard=",
+                    v) ||
         !check_compiled(I, k) || !need_data(I, fn, v[0]))
         return false;
     if (v[1].kind == VAL_UNSET || v[1].kind == VAL_NONE)
@@ -436,7 +455,17 @@ bool keras_fit(Interp *I, Value self, const Args *a, Value *out)
         k->stop_training = false;
         keras_sync_lr(k);
         pb_start(&f.pb, I, 0, 1);
+        const char *mnames[NN_MAX_LOGS];
+        int nm = nn_model_nlogs(k->m) - 1;
+        for (int i = 0; i < nm; i++)
+            mnames[i] = nn_model_log_name(k->m, i + 1);
+        if (dashboard_wanted(I, f.verbose, v[19])) {
+            DashboardParams dp = { o.epochs, o.initial_epoch, 0, nm, mnames, k->m };
+            f.dash = dashboard_start(I, &dp, &f.dcb);
+        }
         NnStatus st = nn_fit(interp_nn(I), k->m, x, y, &o, NULL);
+        dashboard_finish(f.dash);
+        f.dash = NULL;
         NnOptimConfig *oc = keras_model_optimizer(k);
         if (oc)
             oc->learning_rate = nn_model_get_lr(k->m);
