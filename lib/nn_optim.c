@@ -11,6 +11,7 @@
  * of every trainable layer; the moments are blocks parallel to it.
  */
 #include "nn_layer.h"
+#include "nn_internal.h"   /* nn_parallel_for: the ctx thread pool */
 
 #include <math.h>
 #include <stdio.h>
@@ -304,15 +305,30 @@ static void step_range(NnModel *m, int64_t off, int64_t n)
     nn_optim_update(&m->opt, m->iterations + 1, m->params + off, m->grads + off, slots, n);
 }
 
+static void step_task(void *arg, int64_t lo, int64_t hi)
+{
+    step_range(arg, lo, hi - lo);
+}
+
+/* Every rule is element-wise, so when no layer is frozen and no per-weight
+ * norm is needed the whole block is one range, split over the ctx's threads
+ * (the split never changes the results). */
 void nn_optim_step(NnModel *m)
 {
-    for (int i = 0; i < m->n; i++) {
-        NnLayer *L = &m->layers[i];
-        if (!L->cfg.trainable)
-            continue;
-        for (int j = 0; j < L->nw; j++)
-            if (L->w[j].trainable)
-                step_range(m, L->w[j].offset, L->w[j].numel);
+    bool flat = m->opt.clipnorm == 0;
+    for (int i = 0; flat && i < m->n; i++)
+        flat = m->layers[i].cfg.trainable;
+    if (flat) {
+        nn_parallel_for(m->ctx, m->nparams, 1 << 16, step_task, m);
+    } else {
+        for (int i = 0; i < m->n; i++) {
+            NnLayer *L = &m->layers[i];
+            if (!L->cfg.trainable)
+                continue;
+            for (int j = 0; j < L->nw; j++)
+                if (L->w[j].trainable)
+                    step_range(m, L->w[j].offset, L->w[j].numel);
+        }
     }
     m->iterations++;
 }
