@@ -37,4 +37,14 @@ bool plot_install(Interp *I);
  * interp_new() should call it after tensor_install(). */
 bool keras_install(Interp *I);
 
+/* Added by the data part (mod_data.c, mod_datasets.c, mod_sklearn.c):
+ * data_install registers keras.datasets (merged into keras through
+ * "nnsh.keras_datasets"), sklearn and its submodules, and the built-ins
+ * spiral, moons, circles, xor, blobs; interp_new() should call it after
+ * tensor_install().  data_install_numpy adds np.save, np.load, np.savez,
+ * np.savez_compressed, np.loadtxt, np.genfromtxt and np.savetxt to the
+ * numpy module; mod_np_create should call it on the module it builds. */
+bool data_install(Interp *I);
+bool data_install_numpy(Interp *I, Value np_module);
+
 #endif
