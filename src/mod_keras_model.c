@@ -13,6 +13,7 @@ static void model_finalize(void *data);
 static bool model_getattr(Interp *I, Value self, const char *name, Value *out, bool *found);
 static bool model_setattr(Interp *I, Value self, const char *name, Value v);
 static bool model_repr(Interp *I, Value self, StrBuf *sb);
+static bool model_call(Interp *I, Value self, const Args *a, Value *out);
 extern const NativeDef model_methods[];
 static const char *const model_attrs[] = {
     "layers", "name", "input_shape", "output_shape", "optimizer", "loss", "metrics_names",
@@ -21,7 +22,7 @@ static const char *const model_attrs[] = {
 
 const NativeClass keras_model_class = {
     .name = "Sequential", .finalize = model_finalize, .getattr = model_getattr,
-    .setattr = model_setattr, .repr = model_repr, .attrs = model_attrs,
+    .setattr = model_setattr, .repr = model_repr, .call = model_call, .attrs = model_attrs,
     .methods = model_methods,
     .doc = "Sequential(layers=None, name=None): a plain stack of layers.\n"
            "    model = tf.keras.Sequential([tf.keras.layers.Dense(10, activation='softmax')])",
@@ -56,6 +57,19 @@ static bool model_repr(Interp *I, Value self, StrBuf *sb)
     return true;
 }
 
+/* model(x): the outputs as a tf.Tensor (inference mode, no progress). */
+static bool model_call(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[3];
+    NnTensor *x;
+    if (!args_parse(I, "Sequential", a, "inputs, training=, mask=", v) ||
+        !keras_to_tensor(I, v[0], &x))
+        return false;
+    NnTensor *r = nn_predict(interp_nn(I), keras_model_data(self)->m, x, 1024, NULL);
+    nn_tensor_unref(x);
+    return tensor_value_wrap(I, r, TENSOR_TF, out);
+}
+
 bool keras_to_tensor(Interp *I, Value v, NnTensor **out)
 {
     NnTensor *t = tensor_value_get(v);
@@ -78,10 +92,60 @@ static bool maybe_build(Interp *I, KModel *k)
     return nn_model_build(interp_nn(I), k->m, nd, s) == NN_OK || nn_fail(I);
 }
 
+/* A built model used as a layer (Sequential([model, Softmax()])): its layers
+ * are appended one by one with copies of their weights. */
+static bool add_model(Interp *I, KModel *k, KModel *sub)
+{
+    NnCtx *ctx = interp_nn(I);
+    int nd;
+    int64_t s[NN_MAXDIM];
+    if (!nn_model_is_built(sub->m) || !nn_model_input_shape(sub->m, &nd, s))
+        return interp_error(I, ERR_VALUE, "Sequential: a model added as a layer must be built "
+                            "first (fit it, or call its build())");
+    if (nn_model_nlayers(k->m) == 0 && !nn_model_input_shape(k->m, &nd, s)) {
+        NnLayerConfig in;
+        nn_layer_config_init(&in, NN_LAYER_INPUT);
+        nn_model_input_shape(sub->m, &in.ndim, in.shape);
+        if (nn_model_add(ctx, k->m, &in))
+            return nn_fail(I);
+    }
+    int base = nn_model_nlayers(k->m);
+    for (int i = 0; i < nn_model_nlayers(sub->m); i++) {
+        NnLayerConfig c = *nn_model_layer_config(sub->m, i);
+        Value lv;
+        if (c.kind != NN_LAYER_RESHAPE)
+            c.ndim = 0;
+        if (nn_model_add(ctx, k->m, &c))
+            return nn_fail(I);
+        if (!keras_layer_new(I, &c, false, &lv))
+            return false;
+        KLayer *L = keras_layer_data(lv);
+        L->model = k;
+        L->index = nn_model_nlayers(k->m) - 1;
+        bool ok = list_append(I, k->layers, lv);
+        value_decref(lv);
+        if (!ok)
+            return false;
+    }
+    if (!maybe_build(I, k))
+        return false;
+    for (int i = 0; nn_model_is_built(k->m) && i < nn_model_nlayers(sub->m); i++)
+        for (int j = 0; j < nn_model_layer_nweights(sub->m, i); j++) {
+            NnTensor *t = nn_model_get_weight(ctx, sub->m, i, j);
+            NnStatus st = t ? nn_model_set_weight(ctx, k->m, base + i, j, t) : nn_status(ctx);
+            nn_tensor_unref(t);
+            if (st)
+                return nn_fail(I);
+        }
+    return true;
+}
+
 static bool add_layer(Interp *I, KModel *k, Value layer)
 {
     NnCtx *ctx = interp_nn(I);
     KLayer *L = keras_layer_data(layer);
+    if (!L && keras_model_data(layer))
+        return add_model(I, k, keras_model_data(layer));
     if (!L) {
         StrBuf sb;
         sb_init(&sb);
