@@ -58,6 +58,11 @@ bool keras_init_arg(Interp *I, const char *fname, const char *pname, Value v, Nn
 bool keras_reg_arg(Interp *I, const char *fname, const char *pname, Value v, NnRegularizer *out);
 bool keras_activation_arg(Interp *I, const char *fname, Value v, NnActivation *out);
 
+/* ---- mod_keras_utils.c ---- */
+extern const NativeDef keras_activation_defs[];   /* keras.activations */
+extern const NativeDef keras_utils_defs[];        /* keras.utils */
+extern const NativeDef keras_backend_defs[];      /* keras.backend */
+
 /* ---- mod_keras_layers.c ---- */
 extern const NativeDef keras_layer_ctors[];     /* the keras.layers constructors */
 /* The layer's kind and config as Keras prints it in summary: "dense (Dense)". */

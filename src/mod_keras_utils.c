@@ -1,0 +1,158 @@
+/* mod_keras_utils.c - keras.activations (activation functions on tensors),
+ * keras.utils (to_categorical, set_random_seed) and keras.backend
+ * (clear_session, floatx).  Owned by the model-runtime engineer; the modules
+ * are assembled in mod_keras.c.
+ */
+#include <string.h>
+#include "mod_keras.h"
+
+/* ---------------------------------------------------------------- activations */
+
+static bool act_apply(Interp *I, const Args *a, const char *f, int op, Value *out)
+{
+    Value v[2];
+    NnTensor *x;
+    if (!args_parse(I, f, a, op == -1 ? "x, axis=" : "x", v) ||
+        !tensor_from_value(I, v[0], NN_F32, TENSOR_TF, &x))
+        return false;
+    NnTensor *r;
+    if (op == -1) {
+        int64_t axis = -1;
+        if (v[1].kind != VAL_UNSET && !arg_int(I, f, "axis", v[1], &axis)) {
+            nn_tensor_unref(x);
+            return false;
+        }
+        r = nn_softmax(interp_nn(I), x, (int)axis);
+    } else if (op == -2) {
+        r = nn_tensor_ref(x);
+    } else {
+        r = nn_unary(interp_nn(I), (NnUnaryOp)op, x);
+    }
+    nn_tensor_unref(x);
+    return tensor_value_wrap(I, r, TENSOR_TF, out);
+}
+
+#define ACT(fn, NAME, OP) \
+    static bool fn(Interp *I, Value self, const Args *a, Value *out) \
+    { (void)self; return act_apply(I, a, NAME, OP, out); }
+ACT(a_relu, "relu", NN_RELU)
+ACT(a_sigmoid, "sigmoid", NN_SIGMOID)
+ACT(a_tanh, "tanh", NN_TANH)
+ACT(a_softmax, "softmax", -1)
+ACT(a_elu, "elu", NN_ELU)
+ACT(a_selu, "selu", NN_SELU)
+ACT(a_softplus, "softplus", NN_SOFTPLUS)
+ACT(a_softsign, "softsign", NN_SOFTSIGN)
+ACT(a_swish, "swish", NN_SWISH)
+ACT(a_gelu, "gelu", NN_GELU)
+ACT(a_exponential, "exponential", NN_EXP)
+ACT(a_linear, "linear", -2)
+
+const NativeDef keras_activation_defs[] = {
+    {"relu", a_relu, "relu(x)", "max(x, 0)."},
+    {"sigmoid", a_sigmoid, "sigmoid(x)", "1 / (1 + exp(-x))."},
+    {"tanh", a_tanh, "tanh(x)", "Hyperbolic tangent."},
+    {"softmax", a_softmax, "softmax(x, axis=-1)", "exp(x) / sum(exp(x)) along axis."},
+    {"elu", a_elu, "elu(x)", "x if x > 0 else exp(x) - 1."},
+    {"selu", a_selu, "selu(x)", "Scaled exponential linear unit."},
+    {"softplus", a_softplus, "softplus(x)", "log(exp(x) + 1)."},
+    {"softsign", a_softsign, "softsign(x)", "x / (|x| + 1)."},
+    {"swish", a_swish, "swish(x)", "x * sigmoid(x)."},
+    {"gelu", a_gelu, "gelu(x)", "Gaussian error linear unit (exact)."},
+    {"exponential", a_exponential, "exponential(x)", "exp(x)."},
+    {"linear", a_linear, "linear(x)", "The identity."},
+    {NULL, NULL, NULL, NULL},
+};
+
+/* ---------------------------------------------------------------- utils, backend */
+
+static bool u_to_categorical(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[3];
+    NnTensor *y;
+    int64_t nc = -1;
+    if (!args_parse(I, "to_categorical", a, "y, num_classes=, dtype=", v) ||
+        (v[1].kind != VAL_UNSET && v[1].kind != VAL_NONE &&
+         !arg_int(I, "to_categorical", "num_classes", v[1], &nc)) ||
+        !tensor_from_value(I, v[0], NN_I64, TENSOR_NP, &y))
+        return false;
+    int nd = y->ndim;
+    int64_t shape[NN_MAXDIM], n = nn_tensor_numel(y);
+    memcpy(shape, y->shape, sizeof(int64_t) * (size_t)nd);
+    if (nd > 1 && shape[nd - 1] == 1)
+        nd--;
+    const int64_t *lab = nn_tensor_data(y);
+    int64_t mx = -1;
+    for (int64_t i = 0; i < n; i++) {
+        if (lab[i] < 0) {
+            nn_tensor_unref(y);
+            return interp_error(I, ERR_INDEX, "index %lld is out of bounds for axis 1 with size %lld",
+                                (long long)lab[i], (long long)(nc > 0 ? nc : mx + 1));
+        }
+        mx = lab[i] > mx ? lab[i] : mx;
+    }
+    if (nc < 0)
+        nc = mx + 1;
+    if (mx >= nc) {
+        nn_tensor_unref(y);
+        return interp_error(I, ERR_INDEX, "index %lld is out of bounds for axis 1 with size %lld",
+                            (long long)mx, (long long)nc);
+    }
+    if (nd >= NN_MAXDIM) {
+        nn_tensor_unref(y);
+        return interp_error(I, ERR_VALUE, "to_categorical: too many dimensions");
+    }
+    shape[nd] = nc;
+    NnTensor *r = nn_tensor_new(interp_nn(I), NN_F32, nd + 1, shape);
+    if (r)
+        for (int64_t i = 0; i < n; i++)
+            ((float *)nn_tensor_data(r))[i * nc + lab[i]] = 1.0f;
+    nn_tensor_unref(y);
+    return tensor_value_wrap(I, r, TENSOR_NP, out);
+}
+
+static bool u_set_random_seed(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[1];
+    int64_t s;
+    if (!args_parse(I, "set_random_seed", a, "seed", v) || !arg_int(I, "set_random_seed", "seed", v[0], &s))
+        return false;
+    nn_rng_seed(interp_nn(I), (uint32_t)s);
+    *out = val_none();
+    return true;
+}
+
+const NativeDef keras_utils_defs[] = {
+    {"to_categorical", u_to_categorical, "to_categorical(y, num_classes=None, dtype='float32')",
+     "Integer labels to one-hot rows (float32).\n"
+     "    tf.keras.utils.to_categorical([0, 2], num_classes=3)"},
+    {"set_random_seed", u_set_random_seed, "set_random_seed(seed)",
+     "Seeds nnsh's generator (numpy, tf and keras share it)."},
+    {NULL, NULL, NULL, NULL},
+};
+
+static bool b_clear_session(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value none_[1];
+    if (!args_parse(I, "clear_session", a, "", none_) || !keras_clear_session(I))
+        return false;
+    *out = val_none();
+    return true;
+}
+
+static bool b_floatx(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value none_[1];
+    return args_parse(I, "floatx", a, "", none_) && str_from_cstr(I, "float32", out);
+}
+
+const NativeDef keras_backend_defs[] = {
+    {"clear_session", b_clear_session, "clear_session()",
+     "Resets the automatic layer and model names (dense, dense_1, ...)."},
+    {"floatx", b_floatx, "floatx()", "The default float type: 'float32'."},
+    {NULL, NULL, NULL, NULL},
+};
