@@ -94,6 +94,12 @@ static const Topic topics[] = {
      "weight initialisation, so runs repeat.\n\nExample:\n    :seed 42\n"},
     {":threads", ":threads [N]\n\nShows or sets the number of threads used by tensor kernels.\n\n"
      "Example:\n    :threads 2\n"},
+    {":tutor", ":tutor [N | next | stop]\n\nA guided lesson inside the REPL, as vimtutor is for vim: six short\n"
+     "steps (tensors, operations, gradients, a first model, fitting with the live\n"
+     "chart, evaluating).  Each explains one idea and shows the lines to type; the\n"
+     "lesson checks the result and moves on.  :tutor N jumps to step N, :tutor next\n"
+     "skips a step, :tutor stop leaves.  Progress is kept in ~/.nnsh/tutor, so\n"
+     ":tutor resumes where you stopped.\n\nExample:\n    :tutor 1\n"},
     {":quit", ":quit\n\nLeaves nnsh (also :q, :exit, exit() or Ctrl-D)."},
     {":q", "See :quit."},
     {":exit", "See :quit."},

@@ -30,6 +30,7 @@
 #include "help.h"
 #include "repl.h"
 #include "shellcmd.h"
+#include "tutor.h"
 
 #define HISTORY_MAX 1000
 #define BANNER "nnsh 0.1.0 \xe2\x80\x94 type :help, or paste Keras code\n"
@@ -357,6 +358,7 @@ static bool run_pending(Repl *R)
     if (st == RUN_ERROR)
         interp_clear_error(R->I);
     R->pending.len = 0;
+    tutor_after_input(R, st != RUN_ERROR);
     return false;
 }
 
@@ -618,6 +620,7 @@ static void repl_free(Repl *R)
     }
     free(R->inputs);
     free(R->history_path);
+    tutor_free(R);
     sb_free(&R->pending);
     sb_free(&R->capture);
 }

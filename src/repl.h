@@ -34,6 +34,7 @@ typedef struct Repl {
     int exit_status;
     bool interactive_tty;      /* readline on a terminal (vs. plain lines) */
     char *history_path;        /* NULL when history is off */
+    struct Tutor *tutor;       /* :tutor's lesson state (tutor.c), NULL until used */
 } Repl;
 
 /* Runs the interactive session until :quit, exit() or end of input.

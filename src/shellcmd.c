@@ -16,6 +16,7 @@
 #include "help.h"
 #include "nn.h"
 #include "shellcmd.h"
+#include "tutor.h"
 
 typedef ShellStatus (*ShellFn)(Repl *R, const char *arg);
 
@@ -526,6 +527,11 @@ static ShellStatus cmd_threads(Repl *R, const char *arg)
     return SHELL_OK;
 }
 
+static ShellStatus cmd_tutor(Repl *R, const char *arg)
+{
+    return tutor_command(R, arg) ? SHELL_OK : SHELL_ERROR;
+}
+
 static ShellStatus cmd_quit(Repl *R, const char *arg)
 {
     (void)R;
@@ -545,6 +551,7 @@ static const ShellCmd commands[] = {
     {"reset", ":reset", "forget every variable", cmd_reset},
     {"seed", ":seed N", "seed the random generator (0 <= N < 2**32)", cmd_seed},
     {"threads", ":threads [N]", "show or set the number of worker threads", cmd_threads},
+    {"tutor", ":tutor [N]", "a guided lesson; N jumps to step N", cmd_tutor},
     {"quit", ":quit", "leave nnsh (also :q, :exit, Ctrl-D)", cmd_quit},
     {NULL, NULL, NULL, NULL}
 };
@@ -638,7 +645,7 @@ const char *shellcmd_name(size_t i)
 {
     static const char *const names[] = {
         "help", "vars", "time", "load", "save", "export", "history", "reset",
-        "seed", "threads", "quit", "q", "exit", NULL
+        "seed", "threads", "tutor", "quit", "q", "exit", NULL
     };
     return i < sizeof names / sizeof names[0] ? names[i] : NULL;
 }
