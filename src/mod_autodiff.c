@@ -666,7 +666,7 @@ static bool tape_ctor(Interp *I, Value self, const Args *a, Value *out)
         free(o);
         return false;
     }
-    return native_obj_new(I, &tape_class, o, out) ? true : (tape_finalize(o), false);
+    return native_obj_new(I, &tape_class, o, out);   /* finalizes o on failure */
 }
 
 /* ---- tf.stop_gradient, grad(f, x) ---- */

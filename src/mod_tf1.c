@@ -121,10 +121,8 @@ bool tf1_sym_new(Interp *I, SymKind kind, const char *base, const NativeClass *c
     snprintf(s->op, sizeof s->op, "%s", base);
     unique_name(base, s->name, sizeof s->name, cls == &tf1_sym_class);
     tf1_nsym++;
-    if (!native_obj_new(I, cls, s, out)) {
-        sym_finalize(s);
+    if (!native_obj_new(I, cls, s, out))   /* finalizes s on failure */
         return false;
-    }
     *so = s;
     return true;
 }

@@ -278,7 +278,7 @@ static bool sess_ctor(Interp *I, Value self, const Args *a, Value *out)
     SessObj *s = calloc(1, sizeof *s);
     if (!s)
         return interp_error(I, ERR_MEMORY, "out of memory");
-    return native_obj_new(I, &sess_class, s, out) ? true : (free(s), false);
+    return native_obj_new(I, &sess_class, s, out);   /* frees s on failure */
 }
 
 /* ---- the optimizer ---- */
@@ -329,7 +329,7 @@ static bool gd_ctor(Interp *I, Value self, const Args *a, Value *out)
         free(o);
         return false;
     }
-    return native_obj_new(I, &gd_class, o, out) ? true : (free(o), false);
+    return native_obj_new(I, &gd_class, o, out);     /* frees o on failure */
 }
 
 /* ---- module functions ---- */

@@ -131,11 +131,7 @@ bool tensor_variable_new(Interp *I, NnTensor *t, const char *name, bool trainabl
     o->name = nm;
     o->trainable = trainable;
     t->requires_grad = trainable && nn_dtype_is_float(t->dtype);
-    if (!native_obj_new(I, &tensor_variable_class, o, out)) {
-        var_finalize(o);
-        return false;
-    }
-    return true;
+    return native_obj_new(I, &tensor_variable_class, o, out);   /* finalizes o on failure */
 }
 
 VarObj *tensor_variable_get(Value v)
