@@ -1,0 +1,211 @@
+#!/usr/bin/python3
+"""bench/train_matrix.py - the training half of `make bench`: runs the
+bench matrix with nnsh (bench/nnsh_bench, libnnsh called directly, as
+model.fit does) and PyTorch (bench/torch_mlp.py), one process per run so
+peak RSS is per configuration, prints a table and writes results.json.
+
+Matrix: Fashion-MNIST MLPs 784-128-10, 784-64-32-10, 784-512-512-10 at
+batch 32 and 128 with 1 and 2 threads; a CNN (Conv2D 32 3x3, MaxPool,
+Flatten, Dense 128, Dense 10) at batch 64 on a subset; predict on the
+10,000 test images.  Seconds per epoch are the median of epochs 2..n.
+
+PyTorch 1.13 with 2 threads on a 2-core machine is many times slower than
+with 1 (its OpenMP and OpenBLAS pools fight); its 2-thread runs are cut to
+--torch2-steps steps per epoch and the epoch time extrapolated (marked
+"~" in the table).  The headline ratio is PyTorch's faster setting over
+nnsh's default (2 threads on this machine: all cores).
+
+usage: train_matrix.py [--builddir DIR] [--epochs 3] [--quick]
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+MLPS = [("mlp128", "784-128-10", [784, 128, 10]),
+        ("mlp64_32", "784-64-32-10", [784, 64, 32, 10]),
+        ("mlp512", "784-512-512-10", [784, 512, 512, 10])]
+CNN_SUBSET = 12000
+
+
+def run_json(cmd):
+    t0 = time.time()
+    p = subprocess.run(cmd, capture_output=True, text=True)
+    if p.returncode != 0:
+        sys.stderr.write("bench: %s failed (%d):\n%s" % (" ".join(cmd), p.returncode, p.stderr))
+        return None
+    line = [l for l in p.stdout.splitlines() if l.startswith("{")][-1]
+    out = json.loads(line)
+    out["wall"] = time.time() - t0
+    return out
+
+
+def median_epoch(r):
+    t = r["epoch_times"]
+    return statistics.median(t[1:] if len(t) > 1 else t)
+
+
+def matmul_macs(model):
+    """Multiply-accumulates per sample in matrix products (weights used in GEMM)."""
+    if model == "cnn":
+        return 26 * 26 * 9 * 32 + 13 * 13 * 32 * 128 + 128 * 10
+    w = dict((m, d) for m, _, d in MLPS)[model]
+    return sum(a * b for a, b in zip(w, w[1:]))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--builddir", default=os.environ.get("top_builddir", "."))
+    ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--torch2-steps", type=int, default=150)
+    ap.add_argument("--quick", action="store_true", help="784-128-10 only")
+    ap.add_argument("--out", default=None)
+    a = ap.parse_args()
+    nb = os.path.join(a.builddir, "bench", "nnsh_bench")
+    py = "/usr/bin/python3"
+    tscript = os.path.join(HERE, "torch_mlp.py")
+    have_torch = subprocess.run([py, "-c", "import torch"], capture_output=True).returncode == 0
+    t_start = time.time()
+
+    rates = {}
+    for t in (1, 2):
+        r = run_json([nb, "--gemm-rate", str(t)])
+        rates[t] = r["gemm_gflops"] if r else float("nan")
+
+    configs = []
+    mlps = MLPS[:1] if a.quick else MLPS
+    for model, label, _ in mlps:
+        for batch in (32, 128):
+            configs.append((model, label, batch, 0))
+    configs.append(("cnn", "CNN c32-pool-d128", 64, CNN_SUBSET))
+
+    rows = []
+    for model, label, batch, subset in configs:
+        row = {"model": model, "label": label, "batch": batch, "subset": subset or 60000,
+               "nnsh": {}, "torch": {}}
+        for t in (1, 2):
+            cmd = [nb, "--model", model, "--batch", str(batch), "--threads", str(t),
+                   "--epochs", str(a.epochs)]
+            if subset:
+                cmd += ["--subset", str(subset)]
+            if model != "cnn":
+                cmd += ["--gemm-step"]
+            r = run_json(cmd)
+            if r:
+                r["epoch_median"] = median_epoch(r)
+                row["nnsh"][t] = r
+            if not have_torch:
+                continue
+            cmd = [py, tscript, "--model", model, "--batch", str(batch), "--threads", str(t),
+                   "--epochs", str(a.epochs)]
+            if subset:
+                cmd += ["--subset", str(subset)]
+            if t == 2:
+                cmd += ["--max-steps", str(a.torch2_steps if model != "cnn" else 20)]
+            r = run_json(cmd)
+            if r:
+                r["epoch_median"] = median_epoch(r)
+                row["torch"][t] = r
+        rows.append(row)
+        report_row(row, rates)
+        sys.stdout.flush()
+
+    pred = {}
+    r = run_json([nb, "--model", "mlp128", "--batch", "32", "--threads", "2", "--epochs", "1",
+                  "--predict"])
+    if r:
+        pred["nnsh"] = r["predict_seconds"]
+    if have_torch:
+        for t in (1, 2):
+            r = run_json([py, tscript, "--model", "mlp128", "--batch", "32", "--threads", str(t),
+                          "--epochs", "1", "--predict", "--max-steps", "200"])
+            if r:
+                pred["torch_%d" % t] = r["predict_seconds"]
+
+    summary = finish(rows, rates, pred, time.time() - t_start)
+    out = a.out or os.path.join(a.builddir, "bench", "results.json")
+    with open(out, "w") as f:
+        json.dump(summary, f, indent=1)
+    print("wrote %s" % out)
+
+
+def derived(row, rates):
+    """Headline numbers of one configuration."""
+    n, tt = row["nnsh"], row["torch"]
+    d = {}
+    if 2 in n:
+        d["nnsh_default"] = n[2]["epoch_median"]
+    if tt:
+        best_t = min(tt, key=lambda t: tt[t]["epoch_median"])
+        d["torch_best_threads"] = best_t
+        d["torch_best"] = tt[best_t]["epoch_median"]
+        if "nnsh_default" in d:
+            d["ratio"] = d["torch_best"] / d["nnsh_default"]
+    macs = matmul_macs(row["model"])
+    d["flop_bound"] = {t: 6.0 * macs * row["subset"] / (rates[t] * 1e9) for t in rates}
+    return d
+
+
+HDR = ("%-18s %5s %3s | %8s %7s %6s %6s %6s %7s | %9s %6s %6s | %6s" %
+       ("config", "batch", "thr", "nnsh s/ep", "steps/s", "acc", "RSS", "bound", "ovh us",
+        "torch s/ep", "acc", "RSS", "ratio"))
+
+
+def report_row(row, rates):
+    if not getattr(report_row, "hdr", False):
+        print(HDR)
+        print("-" * len(HDR))
+        report_row.hdr = True
+    d = derived(row, rates)
+    for t in (1, 2):
+        n, tr = row["nnsh"].get(t), row["torch"].get(t)
+        ns = "%8.3f %7.0f %6.4f %6.0f %6.2f" % (
+            n["epoch_median"], n["steps"] / n["epoch_median"], n["test_accuracy"],
+            n["peak_rss_mib"], n["epoch_median"] / d["flop_bound"][t]) if n else "%38s" % "-"
+        ovh = "%7s" % "-"
+        if n and "gemm_step_us" in n:
+            ovh = "%7.0f" % (n["epoch_median"] / n["steps"] * 1e6 - n["gemm_step_us"])
+        ts = "%9s %6s %6s" % ("-", "-", "-")
+        if tr:
+            mark = "~" if tr.get("extrapolated") else " "
+            ts = "%s%8.3f %6.4f %6.0f" % (mark, tr["epoch_median"], tr["test_accuracy"],
+                                        tr["peak_rss_mib"])
+        ratio = ("%6.2f" % (tr["epoch_median"] / n["epoch_median"])) if n and tr else "%6s" % "-"
+        print("%-18s %5d %3d | %s %s | %s | %s" % (row["label"] if t == 1 else "", row["batch"], t,
+                                                  ns, ovh, ts, ratio))
+    if "ratio" in d:
+        print("%-18s headline: torch best (%d thr) %.3f s / nnsh default (2 thr) %.3f s = %.2fx"
+              % ("", d["torch_best_threads"], d["torch_best"], d["nnsh_default"], d["ratio"]))
+
+
+def finish(rows, rates, pred, wall):
+    print()
+    print("GEMM (BLAS, 1024^3): %.1f GFLOP/s with 1 thread, %.1f with 2" % (rates[1], rates[2]))
+    print("bound = epoch time / FLOP-bound limit (6 x matmul MACs x samples / GEMM rate at that "
+          "thread count); ovh us = per-step time beyond the step's GEMM calls")
+    if CNN_SUBSET:
+        print("CNN: first %d training images per epoch; ~ = PyTorch 2-thread epoch extrapolated "
+              "from its first steps" % CNN_SUBSET)
+    if pred:
+        print("predict, 10,000 test images (784-128-10): nnsh %s s, torch 1 thr %s s, 2 thr %s s" % (
+            fmt(pred.get("nnsh")), fmt(pred.get("torch_1")), fmt(pred.get("torch_2"))))
+    print("matrix wall time %.0f s" % wall)
+    out = {"gemm_gflops": rates, "predict_seconds": pred, "wall_seconds": wall, "configs": []}
+    for row in rows:
+        d = derived(row, rates)
+        out["configs"].append({"model": row["label"], "batch": row["batch"],
+                               "samples": row["subset"], "nnsh": row["nnsh"],
+                               "torch": row["torch"], "headline": d})
+    return out
+
+
+def fmt(v):
+    return "%.4f" % v if v is not None else "-"
+
+
+if __name__ == "__main__":
+    main()
