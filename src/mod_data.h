@@ -30,4 +30,13 @@ bool data_pair(Interp *I, NnTensor *a, NnTensor *b, Value *out);
 bool sklearn_model_selection_create(Interp *I, Value *out);
 bool sklearn_preprocessing_create(Interp *I, Value *out);
 
+/* mod_tfdata.c: tf.data.  data_tf_data_create builds the extension module
+ * "nnsh.tf_data" (attribute `data`).  data_is_dataset tells a Dataset;
+ * data_dataset_elements lists its elements (a new list of tf tensors or
+ * tuples of them, freshly shuffled), which is what model.fit(dataset)
+ * iterates over. */
+bool data_tf_data_create(Interp *I, Value *out);
+bool data_is_dataset(Value v);
+bool data_dataset_elements(Interp *I, Value ds, Value *out);
+
 #endif

@@ -451,6 +451,7 @@ bool data_install(Interp *I)
 {
     return interp_register_module(I, "keras.datasets", keras_datasets_create) &&
            interp_register_module(I, "nnsh.keras_datasets", keras_ext_create) &&
+           interp_register_module(I, "nnsh.tf_data", data_tf_data_create) &&
            interp_register_module(I, "sklearn", sklearn_create) &&
            interp_register_module(I, "sklearn.datasets", sk_datasets_create) &&
            interp_register_module(I, "sklearn.model_selection", sklearn_model_selection_create) &&

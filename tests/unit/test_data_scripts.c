@@ -95,6 +95,10 @@ static void test_npy(void **state) { (void)state; run_script("data_npy"); }
 static void test_csv(void **state) { (void)state; run_script("data_csv"); }
 static void test_sklearn(void **state) { (void)state; run_script("data_sklearn"); }
 static void test_teaching(void **state) { (void)state; run_script("data_teaching"); }
+/* data_tfdata.out is written by hand from TensorFlow 2.12's documented
+ * behaviour (TensorFlow is not in Debian): every value is a row of
+ * arange(10).reshape(5, 2) or its label. */
+static void test_tfdata(void **state) { (void)state; run_script("data_tfdata"); }
 
 static void test_keras(void **state)
 {
@@ -108,7 +112,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_npy), cmocka_unit_test(test_csv), cmocka_unit_test(test_sklearn),
-        cmocka_unit_test(test_teaching), cmocka_unit_test(test_keras),
+        cmocka_unit_test(test_teaching), cmocka_unit_test(test_tfdata), cmocka_unit_test(test_keras),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
