@@ -15,4 +15,26 @@ bool help_value(Interp *I, Value v, StrBuf *sb);
  * resolving names through the session; false with a NameError when unknown. */
 bool help_topic(Interp *I, const char *name, StrBuf *sb);
 
+/* ---- the registry walk (help coverage test, :help METHOD) ---- */
+
+typedef enum { HELP_FUNCTION, HELP_CLASS, HELP_METHOD } HelpItemKind;
+
+/* One documented thing: a function (def set), a class (cls set) or a
+ * method (both set; qualname "Class.method").  Everything is borrowed. */
+typedef void (*HelpVisitFn)(void *ud, HelpItemKind kind, const char *qualname,
+                            const NativeDef *def, const NativeClass *cls);
+
+/* Visits every native function reachable from the built-ins and from the
+ * modules named in `roots` (NULL-terminated, e.g. "tensorflow"; NULL: all of
+ * nnsh's), recursing into sub-modules, and every native class reached (as a
+ * type or an instance) with its methods.  Each item is visited once, under
+ * the first name found.  A root that cannot be imported is skipped.  False
+ * only on out-of-memory. */
+bool help_walk(Interp *I, const char *const *roots, HelpVisitFn fn, void *ud);
+
+/* The help text kept in help.c for a built-in whose own doc is empty
+ * (keyed by "Class.method", a class name or a function's qualified name),
+ * or NULL. */
+const char *help_extra_doc(const char *key);
+
 #endif
