@@ -188,8 +188,49 @@ static bool conv_str(Interp *I, const Args *a, Value *out)
     return sb_to_str(I, &sb, out);
 }
 
+/* A mapping that is not a dict (Counter, defaultdict, a class with keys()
+ * and __getitem__): d[k] = src[k] for k in src.keys(), as Python does.
+ * *handled is false (and no error pending) when src has no keys(). */
+bool dict_update_mapping(Interp *I, Value d, Value src, bool *handled)
+{
+    Value keysfn, keys;
+    *handled = false;
+    if (!val_is_obj(src, OBJ_NATIVE_OBJ) && !val_is_obj(src, OBJ_INSTANCE))
+        return true;
+    if (!value_getattr(I, src, "keys", &keysfn)) {
+        interp_clear_error(I);
+        return true;
+    }
+    *handled = true;
+    Args none = {0, NULL, 0, NULL, NULL};
+    bool ok = value_call(I, keysfn, &none, &keys);
+    value_decref(keysfn);
+    if (!ok)
+        return false;
+    Value list;
+    ok = value_to_list(I, keys, &list);
+    value_decref(keys);
+    if (!ok)
+        return false;
+    for (size_t i = 0; ok && i < as_list(list)->len; i++) {
+        Value k = as_list(list)->items[i], v;
+        ok = value_getitem(I, src, k, &v);
+        if (ok) {
+            ok = dict_set(I, d, k, v);
+            value_decref(v);
+        }
+    }
+    value_decref(list);
+    return ok;
+}
+
 static bool dict_update_pairs(Interp *I, Value d, Value src)
 {
+    bool mapping;
+    if (!dict_update_mapping(I, d, src, &mapping))
+        return false;
+    if (mapping)
+        return true;
     if (val_is_obj(src, OBJ_DICT)) {
         size_t pos = 0;
         Value k, v;

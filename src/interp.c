@@ -90,10 +90,17 @@ bool interp_error_exc_value(Interp *I, Value *out)
     if (I->err_exc.kind == VAL_UNSET) {
         Value msg, exc;
         int kind = I->err_kind;
-        if (!str_from_cstr(I, I->err_msg ? I->err_msg : "", &msg))
+        /* args as Python has them: () for a bare error, the key itself
+         * (unquoted) for a KeyError whose message is its repr */
+        const char *em = I->err_msg ? I->err_msg : "";
+        size_t elen = strlen(em);
+        bool ok = kind == ERR_KEY && elen >= 2 && em[0] == '\'' && em[elen - 1] == '\'' &&
+                  !memchr(em + 1, '\'', elen - 2)
+                  ? str_new(I, em + 1, elen - 2, &msg) : str_from_cstr(I, em, &msg);
+        if (!ok)
             return false;
         ObjType *cls = exc_class_for_kind(I, kind);
-        if (!exc_new(I, cls, &msg, 1, &exc)) {
+        if (!exc_new(I, cls, &msg, elen > 0, &exc)) {
             value_decref(msg);
             return false;
         }
@@ -432,14 +439,18 @@ static bool not_found(Interp *I, const char *dotted)
     else
         interp_error(I, ERR_IMPORT, "No module named '%s'", dotted);
     sb_free(&sb);
+    /* str(e) and e.args are Python's; the list of modules is only in the report */
     Value exc, msg;
-    if (str_from_cstr(I, dotted, &msg)) {
+    sb_init(&sb);
+    sb_printf(&sb, "No module named '%s'", dotted);
+    if (sb.data && str_from_cstr(I, sb.data, &msg)) {
         if (exc_new(I, I->exc[X_MODNOTFOUND], &msg, 1, &exc)) {
-            ((ObjInstance *)exc.as.o)->msg = strdup(I->err_msg);
+            ((ObjInstance *)exc.as.o)->msg = strdup(sb.data);
             I->err_exc = exc;
         }
         value_decref(msg);
     }
+    sb_free(&sb);
     return false;
 }
 

@@ -584,6 +584,11 @@ static bool update_from(Interp *I, Value self, Value other)
                 return false;
         return true;
     }
+    bool mapping;
+    if (!dict_update_mapping(I, self, other, &mapping))
+        return false;
+    if (mapping)
+        return true;
     Value items;
     if (!value_to_list(I, other, &items))
         return false;

@@ -163,11 +163,20 @@ static NnTensor *apply_basic(Interp *I, NnTensor *t, const Index *ix, int *advax
 {
     NnCtx *ctx = interp_nn(I);
     NnTensor *cur = nn_tensor_ref(t);
-    int axis = 0;
+    int axis = 0, src = 0;      /* axis of cur, axis of t (for messages) */
     for (int k = 0; k < ix->n && cur; k++) {
         const IdxItem *it = &ix->items[k];
         NnTensor *next = NULL;
         advaxis[k] = -1;
+        int64_t n = it->kind == IK_INT && axis < cur->ndim ? cur->shape[axis] : 0;
+        if (it->kind == IK_INT && axis < cur->ndim && (it->i < -n || it->i >= n)) {
+            interp_error(I, ERR_INDEX, "index %lld is out of bounds for axis %d with size %lld",
+                         (long long)it->i, src, (long long)n);
+            nn_tensor_unref(cur);
+            return NULL;
+        }
+        src += it->kind == IK_ELLIPSIS ? t->ndim - ix->nreal : it->kind == IK_MASK ? it->arr->ndim :
+               it->kind != IK_NONE;
         switch (it->kind) {
         case IK_ELLIPSIS:
             axis += t->ndim - ix->nreal;

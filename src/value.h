@@ -339,5 +339,8 @@ bool value_isinstance(Interp *I, Value v, Value cls, bool *out);
 bool value_type(Interp *I, Value v, Value *out);
 /* `item in container` (str, list, tuple, dict, set, range, any iterable). */
 bool value_in(Interp *I, Value container, Value item, bool *out);
+/* d[k] = src[k] for k in src.keys() when src is a non-dict mapping (Counter,
+ * defaultdict, a class with keys()); *handled false when src has no keys(). (convert.c) */
+bool dict_update_mapping(Interp *I, Value d, Value src, bool *handled);
 
 #endif
