@@ -19,6 +19,7 @@
  */
 #define _POSIX_C_SOURCE 200809L
 #include "nn.h"
+#include "nn_train_fast.h"   /* the GEMM policy the Dense layers use */
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,7 +154,8 @@ static NnTensor *labels(NnCtx *ctx, const NnTensor *u8, int64_t n)
 
 /* Microseconds of the matrix products of one training step of an MLP at
  * batch B: per Dense (k -> n) x@W (B,n,k), dW = x^T dY (k,n,B) and, but for
- * the first layer, dX = dY W^T (B,k,n) -- nn_dense_forward/backward's calls. */
+ * the first layer, dX = dY W^T (B,k,n) -- nn_dense_forward/backward's calls,
+ * through the same per-shape policy. */
 static double gemm_step_us(NnCtx *ctx, const char *name, int64_t B)
 {
     const int64_t *w = mlp_widths(name);
@@ -172,10 +174,10 @@ static double gemm_step_us(NnCtx *ctx, const char *name, int64_t B)
             int64_t k = 784;
             for (int l = 0; w[l]; k = w[l], l++) {
                 int64_t n = w[l];
-                nn_gemm_f32(ctx, false, false, B, n, k, 1.0f, a, k, b, n, 0.0f, c, n);
-                nn_gemm_f32(ctx, true, false, k, n, B, 1.0f, a, k, b, n, 0.0f, c, n);
+                nn_train_gemm(ctx, false, false, B, n, k, a, k, b, n, c, n);
+                nn_train_gemm(ctx, true, false, k, n, B, a, k, b, n, c, n);
                 if (l > 0)
-                    nn_gemm_f32(ctx, false, true, B, k, n, 1.0f, a, n, b, n, 0.0f, c, k);
+                    nn_train_gemm(ctx, false, true, B, k, n, a, n, b, n, c, k);
             }
             reps++;
         } while ((t = now() - t0) < 0.1);

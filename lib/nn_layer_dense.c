@@ -7,6 +7,7 @@
  * leaky_relu slope cfg.act_alpha.
  */
 #include "nn_layer.h"
+#include "nn_train_fast.h"
 
 #include <math.h>
 #include <string.h>
@@ -143,8 +144,7 @@ void nn_act_backward(NnActivation a, double alpha, const float *z, const float *
     if (a == NN_ACT_LINEAR)
         return;
     if (a == NN_ACT_RELU) {
-        for (int64_t i = 0; i < n; i++)
-            dy[i] = y[i] > 0 ? dy[i] : 0;
+        nn_train_relu_backward(dy, y, n);
     } else if (a == NN_ACT_SOFTMAX) {
         for (int64_t r = 0; r < rows; r++) {
             const float *yr = y + r * cols;
@@ -169,17 +169,7 @@ static void bias_act(const NnLayer *L, float *z, float *out, const float *b, int
 {
     NnActivation a = L->cfg.activation;
     if (a == NN_ACT_RELU && z == out) {
-        for (int64_t r = 0; r < rows; r++) {
-            float *o = out + r * cols;
-            if (b)
-                for (int64_t j = 0; j < cols; j++) {
-                    float v = o[j] + b[j];
-                    o[j] = v > 0 ? v : 0;
-                }
-            else
-                for (int64_t j = 0; j < cols; j++)
-                    o[j] = o[j] > 0 ? o[j] : 0;
-        }
+        nn_train_bias_relu(out, b, rows, cols);
         return;
     }
     if (b)
@@ -199,7 +189,7 @@ void nn_dense_forward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, 
     float *z = L->z ? L->z : L->out;
     const float *W = nn_weight_ptr(m, L, 0);                       /* (k, n) */
     const float *b = L->nw > 1 ? nn_weight_ptr(m, L, 1) : NULL;    /* (n) */
-    nn_gemm_f32(ctx, false, false, rows, n, k, 1.0f, x, k, W, n, 0.0f, z, n);
+    nn_train_gemm(ctx, false, false, rows, n, k, x, k, W, n, z, n);
     bias_act(L, z, L->out, b, rows, n);
 }
 
@@ -212,20 +202,12 @@ void nn_dense_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x,
         nn_act_backward(L->cfg.activation, L->cfg.act_alpha, L->z, L->out, dy, rows, n);
     if (L->cfg.trainable) {
         float *dW = nn_grad_ptr(m, L, 0);
-        nn_gemm_f32(ctx, true, false, k, n, rows, 1.0f, x, k, dy, n, 0.0f, dW, n);
-        if (L->nw > 1) {
-            float *db = nn_grad_ptr(m, L, 1);
-            memset(db, 0, sizeof(float) * (size_t)n);
-            for (int64_t r = 0; r < rows; r++) {
-                const float *d = dy + r * n;
-                for (int64_t j = 0; j < n; j++)
-                    db[j] += d[j];
-            }
-        }
+        nn_train_gemm(ctx, true, false, k, n, rows, x, k, dy, n, dW, n);
+        if (L->nw > 1)
+            nn_train_colsum(dy, rows, n, nn_grad_ptr(m, L, 1));
     }
     if (dx)
-        nn_gemm_f32(ctx, false, true, rows, k, n, 1.0f, dy, n, nn_weight_ptr(m, L, 0), n, 0.0f,
-                    dx, k);
+        nn_train_gemm(ctx, false, true, rows, k, n, dy, n, nn_weight_ptr(m, L, 0), n, dx, k);
 }
 
 /* ---------------------------------------------------------------- Activation, Softmax, ReLU */
