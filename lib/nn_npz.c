@@ -152,6 +152,15 @@ NnTensor *nn_npz_get(NnNpz *z, const char *name)
     NnTensor *t = nn_npy_read(z->ctx, label, zf_read, zf, sb.size);
     if (!t && nn_status(z->ctx) == NN_EIO)   /* zip_fread failed: say why */
         nn_error(z->ctx, NN_EFORMAT, "%s: %s", label, zip_file_strerror(zf));
+    /* libzip checks the CRC only when a read reaches the end of the entry:
+     * read past the last byte, as Python's zipfile does, so a damaged
+     * stored entry is an error, not different numbers */
+    char extra;
+    if (t && zip_fread(zf, &extra, 1) != 0) {
+        nn_error(z->ctx, NN_EFORMAT, "%s: the entry is corrupted (%s)", label, zip_file_strerror(zf));
+        nn_tensor_unref(t);
+        t = NULL;
+    }
     zip_fclose(zf);
     return t;
 }
