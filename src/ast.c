@@ -485,6 +485,7 @@ static bool dump_simple(Out *o, const Node *n)
     case NODE_CONTINUE: head = "continue"; break;
     case NODE_PASS: head = "pass"; break;
     case NODE_STARRED: head = "starred"; a = n->u.starred.value; break;
+    case NODE_YIELD: head = n->u.yield_.from ? "yield-from" : "yield"; a = n->u.yield_.value; break;
     case NODE_IFEXP: head = "ifexp"; a = n->u.ifexp.cond; b = n->u.ifexp.then;
         c = n->u.ifexp.orelse; break;
     case NODE_EXPR_STMT: head = "expr"; a = n->u.expr_stmt.value; break;

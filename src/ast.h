@@ -56,6 +56,7 @@ typedef enum {
     NODE_DICTCOMP,   /* comp.key, comp.elt (the value), comp.gens */
     NODE_COMPFOR,    /* compfor.target, compfor.iter, compfor.ifs */
     NODE_STARRED,    /* starred.value: *x in calls, displays and assignment targets */
+    NODE_YIELD,      /* yield_.value (or NULL), yield_.from: `yield x`, `yield from it` */
 
     /* statements */
     NODE_BLOCK,      /* block.stmts */
@@ -134,6 +135,7 @@ struct Node {
         struct { Node *elt, *key; NodeList gens; } comp;
         struct { Node *target, *iter; NodeList ifs; } compfor;
         struct { Node *value; } starred;
+        struct { Node *value; bool from; } yield_;
 
         struct { NodeList stmts; } block;
         struct { Node *value; } expr_stmt;

@@ -314,6 +314,21 @@ static bool bind_args(Interp *I, ObjFunc *f, const Args *a)
     return ok;
 }
 
+/* A generator function: runs the body to its end, collecting what it
+ * yields (eval_yield), and returns an iterator over the values. */
+static bool gen_call(Interp *I, Frame *fr, ObjFunc *f, Value *out)
+{
+    if (!list_new(I, 0, &fr->gen))
+        return false;
+    int ex = exec_stmt(I, f->node->u.func.body);
+    value_decref(I->retval);
+    I->retval = (Value){VAL_UNSET, {0}};
+    bool ok = ex != EX_ERROR && iter_new(I, IT_SEQ, fr->gen, out);
+    value_decref(fr->gen);
+    fr->gen = (Value){VAL_UNSET, {0}};
+    return ok;
+}
+
 bool func_call(Interp *I, ObjFunc *f, const Args *a, Value *out)
 {
     Frame fr;
@@ -328,7 +343,9 @@ bool func_call(Interp *I, ObjFunc *f, const Args *a, Value *out)
     I->depth++;
     bool ok = bind_args(I, f, a);
     I->cur_chunk = f->chunk;
-    if (ok && f->node->kind == NODE_LAMBDA) {
+    if (ok && f->code->is_generator) {
+        ok = gen_call(I, &fr, f, out);
+    } else if (ok && f->node->kind == NODE_LAMBDA) {
         ok = eval_expr(I, f->node->u.func.body, out);
     } else if (ok) {
         int ex = exec_stmt(I, f->node->u.func.body);

@@ -672,6 +672,44 @@ static bool eval_comp(Interp *I, const Node *n, Value *out)
     return true;
 }
 
+/* ---- yield ---- */
+
+/* nnsh runs a generator function to its end when it is called: `yield x`
+ * appends x to the frame's list (the call returns an iterator over it) and
+ * gives None.  An endless generator stops at this many values. */
+#define GEN_MAX_ITEMS 10000000
+
+static bool gen_append(Interp *I, Value list, Value v)
+{
+    if (as_list(list)->len >= GEN_MAX_ITEMS)
+        return interp_error(I, ERR_MEMORY, "generator yielded more than %d values (nnsh runs a "
+                            "generator to its end when it is called)", GEN_MAX_ITEMS);
+    return list_append(I, list, v);
+}
+
+static bool eval_yield(Interp *I, const Node *n, Value *out)
+{
+    Frame *f = I->frame;
+    if (!f || f->gen.kind == VAL_UNSET)
+        return interp_error(I, ERR_SYNTAX, "'yield' outside function");
+    Value v = val_none(), it, x;
+    if (n->u.yield_.value && !eval_expr(I, n->u.yield_.value, &v))
+        return false;
+    bool ok = true, done = false;
+    if (!n->u.yield_.from) {
+        ok = gen_append(I, f->gen, v);
+    } else if ((ok = value_iter(I, v, &it))) {
+        while (ok && (ok = value_next(I, it, &x, &done)) && !done) {
+            ok = gen_append(I, f->gen, x);
+            value_decref(x);
+        }
+        value_decref(it);
+    }
+    value_decref(v);
+    *out = val_none();
+    return ok;
+}
+
 /* ---- the dispatcher ---- */
 
 static bool eval_node(Interp *I, const Node *n, Value *out)
@@ -718,6 +756,8 @@ static bool eval_node(Interp *I, const Node *n, Value *out)
         return eval_comp(I, n, out);
     case NODE_STARRED:
         return interp_error(I, ERR_SYNTAX, "can't use starred expression here");
+    case NODE_YIELD:
+        return eval_yield(I, n, out);
     default:
         return interp_error(I, ERR_SYNTAX, "invalid expression");
     }

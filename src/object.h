@@ -58,6 +58,7 @@ typedef struct Code {
     int nfree;
     char **freenames;         /* malloc'd copies */
     bool is_class;
+    bool is_generator;        /* the body holds a yield (generators run eagerly) */
 } Code;
 
 typedef struct ObjFunc {
@@ -119,6 +120,7 @@ typedef struct Frame {
     Value locals;             /* dict (unset at module level) */
     ObjCell **closure;
     bool own_closure;         /* comprehensions and class bodies capture their own */
+    Value gen;                /* a generator's yielded values (a list), else unset */
 } Frame;
 
 /* How a statement ended. */

@@ -44,6 +44,22 @@ static bool ends_list(TokType t)
 
 /* ---- atoms -------------------------------------------------------------- */
 
+/* `yield [testlist]` or `yield from test` (the current token is yield). */
+static Node *parse_yield(Parser *p, const Token *t)
+{
+    Node *n = p_node_tok(p, NODE_YIELD, t);
+    if (!n)
+        return NULL;
+    p_advance(p);
+    if (!p->funcs)
+        p_late_error(p, t->line, t->col, "'yield' outside function");
+    if (p_match(p, TOK_FROM))
+        return (n->u.yield_.from = true, n->u.yield_.value = parse_test(p)) ? n : NULL;
+    if (starts_expr(p->cur.type) && !(n->u.yield_.value = parse_testlist(p, true)))
+        return NULL;
+    return n;
+}
+
 /* After an element inside brackets: two expressions in a row. */
 static void bracket_error(Parser *p, const Node *last)
 {
@@ -231,7 +247,9 @@ static Node *parse_atom(Parser *p)
     case TOK_IMAG:
         p_error(p, &t, "complex numbers are not supported in nnsh");
         return NULL;
-    case TOK_YIELD: case TOK_AWAIT:
+    case TOK_YIELD:
+        return parse_yield(p, &t);
+    case TOK_AWAIT:
         p_error(p, &t, "'%s' is not supported in nnsh", lex_token_name(t.type));
         return NULL;
     default:
@@ -889,6 +907,7 @@ static const char *expr_name(const Node *e)
     case NODE_TUPLE: return "tuple";
     case NODE_LIST: return "list";
     case NODE_STARRED: return "starred";
+    case NODE_YIELD: return "yield expression";
     case NODE_NAME: return "name";
     case NODE_ATTR: return "attribute";
     case NODE_INDEX: return "subscript";

@@ -13,6 +13,7 @@ typedef struct ScopeInfo {
     Interp *I;
     Value bound, used, globals, nonlocals, nested_free;   /* dicts used as sets */
     bool ok;
+    bool generator;     /* a yield in this scope (not in nested ones) */
 } ScopeInfo;
 
 static void walk_expr(ScopeInfo *s, const Node *n);
@@ -98,6 +99,7 @@ static void walk_expr(ScopeInfo *s, const Node *n)
         nested(s, n);
         break;
     case NODE_STARRED: walk_expr(s, n->u.starred.value); break;
+    case NODE_YIELD: s->generator = true; walk_expr(s, n->u.yield_.value); break;
     default: break;
     }
 }
@@ -346,6 +348,7 @@ Code *code_analyze(Interp *I, const Node *fn, const Code *parent)
     c->is_class = fn->kind == NODE_CLASS;
     bool ok = dict_new(I, &c->names) && info_init(I, &s) && scan_scope(&s, fn) &&
               code_fill(I, c, &s, parent);
+    c->is_generator = s.generator && fn->kind == NODE_DEF;
     info_free(&s);
     if (!ok) {
         code_unref(c);

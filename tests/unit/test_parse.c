@@ -418,7 +418,10 @@ static void test_syntax_errors(void **state)
                 "inconsistent use of tabs and spaces in indentation");
     check_error_flags("x = 1\n\0y\n", 8, 0, 2, 1, "source code cannot contain null bytes");
     check_error("x = 'a' b'b'\n", 1, 5, "cannot mix bytes and nonbytes literals");
-    check_error("yield x\n", 1, 1, "'yield' is not supported in nnsh");
+    check_error("yield x\n", 1, 1, "'yield' outside function");
+    check("def g():\n    yield 1, 2\n    yield from y\n    yield\n",
+          "(block (def g (params) (block (expr (yield (tuple (int 1) (int 2)))) "
+          "(expr (yield-from (name y))) (expr (yield)))))");
     check_error("x = 1j\n", 1, 5, "complex numbers are not supported in nnsh");
     check_error("(x := 1)\n", 1, 4, "assignment expressions (:=) are not supported in nnsh");
 }
