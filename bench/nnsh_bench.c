@@ -13,6 +13,7 @@
  *              [--backend auto|blas|builtin] [--gemm-step]
  *   nnsh_bench --gemm-rate T     GFLOP/s of the BLAS on a 1024^3 product
  *
+ * --epochs 0 prints only that GEMM time.
  * --gemm-step adds the time the step's matrix products alone take (the
  * same nn_gemm_f32 calls the Dense layers make, on dummy data), so the
  * per-step overhead beyond GEMM can be reported.  Owned by bench/.
@@ -277,6 +278,13 @@ int main(int argc, char **argv)
     }
     nn_ctx_set_threads(ctx, a.threads);
     nn_rng_seed(ctx, (uint32_t)a.seed);
+    if (a.epochs == 0) {        /* the step's GEMM time alone */
+        printf("{\"model\": \"%s\", \"batch\": %d, \"threads\": %d, \"gemm_backend\": \"%s\", "
+               "\"gemm_step_us\": %.2f}\n", a.model, a.batch, a.threads, nn_gemm_backend_name(),
+               gemm_step_us(ctx, a.model, a.batch));
+        nn_ctx_free(ctx);
+        return 0;
+    }
     NnTensor *raw[4];
     if (nn_data_load_mnist(ctx, "fashion_mnist", raw))
         die(ctx, "fashion_mnist");
