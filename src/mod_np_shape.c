@@ -657,6 +657,81 @@ static bool np_argsort(Interp *I, Value self, const Args *a, Value *out)
     return np_sort_common(I, a, true, out);
 }
 
+/* t flattened to 1-D (axis=None), or retained as is; *axis set. */
+static NnTensor *axis_or_flat(Interp *I, NnTensor *t, Value axv, int *axis)
+{
+    if (!np_given(axv)) {
+        int64_t n = -1;
+        NnTensor *f = nn_tensor_reshape(interp_nn(I), t, 1, &n);
+        *axis = 0;
+        if (!f)
+            interp_error_from_nn(I);
+        return f;
+    }
+    return tensor_axis_arg(I, axv, t->ndim, 0, axis) ? nn_tensor_ref(t) : NULL;
+}
+
+/* np.median: the middle of the sorted values (mean of the two middle ones). */
+static bool np_median(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[3];
+    NnTensor *t, *f, *s = NULL, *mid = NULL, *r = NULL;
+    NnCtx *ctx = interp_nn(I);
+    int axis;
+    bool keep = false;
+    UNUSED_SELF;
+    if (!args_parse(I, "median", a, "a, axis=, keepdims=", v) ||
+        (np_given(v[2]) && !value_truth(I, v[2], &keep)) || !np_tensor(I, v[0], &t))
+        return false;
+    f = axis_or_flat(I, t, v[1], &axis);
+    nn_tensor_unref(t);
+    if (!f)
+        return false;
+    int64_t n = f->shape[axis];
+    NnDType dt = f->dtype == NN_F32 ? NN_F32 : NN_F64;
+    if ((s = nn_sort(ctx, f, axis, false)))
+        mid = nn_tensor_slice(ctx, s, axis, n > 0 ? (n - 1) / 2 : 0, n / 2 + 1, 1);
+    if (mid)
+        r = nn_reduce(ctx, NN_MEAN, mid, &axis, 1, keep, dt, 0);
+    nn_tensor_unref(f);
+    nn_tensor_unref(s);
+    nn_tensor_unref(mid);
+    if (!r)
+        return interp_error_from_nn(I);
+    return tensor_value_wrap(I, r, TENSOR_NP, out);
+}
+
+/* np.diff: a[1:] - a[:-1] along axis (default the last), n times. */
+static bool np_diff(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[3];
+    NnTensor *t;
+    NnCtx *ctx = interp_nn(I);
+    int64_t times = 1;
+    int axis;
+    UNUSED_SELF;
+    if (!args_parse(I, "diff", a, "a, n=1, axis=-1", v) ||
+        (np_given(v[1]) && !arg_int(I, "diff", "n", v[1], &times)) || !np_tensor(I, v[0], &t))
+        return false;
+    if (!tensor_axis_arg(I, v[2], t->ndim, t->ndim - 1, &axis)) {
+        nn_tensor_unref(t);
+        return false;
+    }
+    for (int64_t k = 0; k < times && t; k++) {
+        int64_t len = t->shape[axis];
+        NnTensor *hi = nn_tensor_slice(ctx, t, axis, len > 0 ? 1 : 0, len, 1);
+        NnTensor *lo = hi ? nn_tensor_slice(ctx, t, axis, 0, len > 0 ? len - 1 : 0, 1) : NULL;
+        NnTensor *d = lo ? nn_binary(ctx, NN_SUB, hi, lo, t->dtype) : NULL;
+        nn_tensor_unref(hi);
+        nn_tensor_unref(lo);
+        nn_tensor_unref(t);
+        t = d;
+    }
+    if (!t)
+        return interp_error_from_nn(I);
+    return tensor_value_wrap(I, t, TENSOR_NP, out);
+}
+
 static bool np_shape(Interp *I, Value self, const Args *a, Value *out)
 {
     Value v[1];
@@ -712,5 +787,7 @@ const NativeDef np_shape_defs[] = {
     D("sort", np_sort, "sort(a, axis=-1)", "A sorted copy."),
     D("argsort", np_argsort, "argsort(a, axis=-1)", "Indices that sort a."),
     D("shape", np_shape, "shape(a)", "The shape of a as a tuple."),
+    D("median", np_median, "median(a, axis=None, keepdims=False)", "Middle value of the sorted elements (mean of the two middle ones)."),
+    D("diff", np_diff, "diff(a, n=1, axis=-1)", "Differences of neighbours a[1:] - a[:-1]."),
     {NULL, NULL, NULL, NULL}
 };
