@@ -359,7 +359,7 @@ static bool blas_ok(int64_t m, int64_t n, int64_t k, int64_t lda, int64_t ldb, i
            ldb <= INT_MAX && ldc <= INT_MAX;
 }
 
-void nn_gemm_f32(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha,
+static void gemm_f32_once(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k, float alpha,
                  const float *a, int64_t lda, const float *b, int64_t ldb, float beta,
                  float *c, int64_t ldc)
 {
@@ -385,7 +385,7 @@ void nn_gemm_f32(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k, 
     builtin_s(ctx, &j);
 }
 
-void nn_gemm_f64(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha,
+static void gemm_f64_once(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k, double alpha,
                  const double *a, int64_t lda, const double *b, int64_t ldb, double beta,
                  double *c, int64_t ldc)
 {
@@ -410,3 +410,44 @@ void nn_gemm_f64(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k, 
               .isa = n <= g_isa_dn.nr ? &g_isa_dn : &g_isa_d};
     builtin_d(ctx, &j);
 }
+
+/* Ctrl-C inside one long product: above GEMM_PANEL_FLOPS, C is computed in
+ * panels of rows and the ctx interrupt hook is polled before each; when it
+ * fires the rest is skipped (C is then incomplete) and the caller, which
+ * polls nn_interrupted() after the call, fails with NN_EINTR. */
+#define GEMM_PANEL_FLOPS ((double)(1 << 27))
+
+static bool gemm_poll(NnCtx *ctx)
+{
+    return ctx && ctx->intr && ctx->intr(ctx->intr_ud);
+}
+
+static int64_t gemm_panel_rows(NnCtx *ctx, int64_t m, int64_t n, int64_t k)
+{
+    double flops = (double)m * (double)n * (double)k;
+    if (!ctx || !ctx->intr || flops <= GEMM_PANEL_FLOPS)
+        return m;
+    int64_t rows = (int64_t)(GEMM_PANEL_FLOPS / ((double)n * (double)k));
+    rows = (rows + 15) / 16 * 16;
+    return rows < 16 ? 16 : rows;
+}
+
+#define DEF_GEMM_PANELS(T, S)                                                              \
+    void nn_gemm_##S(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k,        \
+                     T alpha, const T *a, int64_t lda, const T *b, int64_t ldb, T beta,    \
+                     T *c, int64_t ldc)                                                    \
+    {                                                                                      \
+        int64_t rows = gemm_panel_rows(ctx, m, n, k);                                      \
+        if (rows >= m) {                                                                   \
+            gemm_##S##_once(ctx, ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);    \
+            return;                                                                        \
+        }                                                                                  \
+        for (int64_t i0 = 0; i0 < m && !gemm_poll(ctx); i0 += rows) {                      \
+            int64_t mi = m - i0 < rows ? m - i0 : rows;                                    \
+            gemm_##S##_once(ctx, ta, tb, mi, n, k, alpha, ta ? a + i0 : a + i0 * lda, lda, \
+                            b, ldb, beta, c + i0 * ldc, ldc);                              \
+        }                                                                                  \
+    }
+
+DEF_GEMM_PANELS(float, f32)
+DEF_GEMM_PANELS(double, f64)

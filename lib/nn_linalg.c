@@ -204,6 +204,10 @@ NnTensor *nn_matmul(NnCtx *ctx, const NnTensor *a, const NnTensor *b)
         return NULL;
     NnStatus st = ctx->status;
     NnTensor *out = matmul_kernel(ctx, a, b, &p);
+    if (out && nn_interrupted(ctx)) {   /* the GEMM stopped part way (nn_gemm.c) */
+        nn_tensor_unref(out);
+        return NULL;
+    }
     if (out || ctx->status != st)
         return out;
     NnTensor *ca = nn_tensor_copy(ctx, a), *cb = ca ? nn_tensor_copy(ctx, b) : NULL;
@@ -286,6 +290,10 @@ static NnTensor *tensordot_kernel(NnCtx *ctx, const NnTensor *a, const NnTensor 
         goto done;
     Mat am = {nn_tensor_data(ca), ka, 1}, bm = {nn_tensor_data(cb), nb, 1};
     mm2d(ctx, a->dtype, ma, nb, ka, &am, &bm, out->buf->data);
+    if (nn_interrupted(ctx)) {   /* the GEMM stopped part way */
+        nn_tensor_unref(out);
+        out = NULL;
+    }
 done:
     nn_tensor_unref(cb);
     nn_tensor_unref(ca);
