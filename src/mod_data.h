@@ -39,4 +39,10 @@ bool data_tf_data_create(Interp *I, Value *out);
 bool data_is_dataset(Value v);
 bool data_dataset_elements(Interp *I, Value ds, Value *out);
 
+/* mod_sklearn.c: v[idx] along the first axis (idx int64): a list for a
+ * list, else a numpy array. */
+bool data_take_rows(Interp *I, Value v, const NnTensor *idx, Value *out);
+/* mod_cv.c: the built-ins kfold and grid_search. */
+extern const NativeDef data_cv_defs[];
+
 #endif

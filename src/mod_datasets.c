@@ -1,8 +1,9 @@
 /* mod_datasets.c - datasets in the language: keras.datasets.{mnist,
  * fashion_mnist}.load_data(), nnsh's teaching-set built-ins (spiral, moons,
  * circles, xor, blobs) and sklearn.datasets (make_moons, make_circles,
- * make_blobs, make_classification); data_install registers them and the
- * sklearn modules (mod_sklearn.c).
+ * make_blobs, make_classification); data_install registers them, the
+ * sklearn modules (mod_sklearn.c), tf.data (mod_tfdata.c) and the
+ * built-ins kfold and grid_search (mod_cv.c).
  *
  * Owned by the data part.  The generators are lib's (nn_io.h), which draw
  * as numpy/sklearn do: random_state=None uses the session's generator
@@ -456,5 +457,5 @@ bool data_install(Interp *I)
            interp_register_module(I, "sklearn.datasets", sk_datasets_create) &&
            interp_register_module(I, "sklearn.model_selection", sklearn_model_selection_create) &&
            interp_register_module(I, "sklearn.preprocessing", sklearn_preprocessing_create) &&
-           interp_add_builtins(I, builtin_defs);
+           interp_add_builtins(I, builtin_defs) && interp_add_builtins(I, data_cv_defs);
 }

@@ -14,7 +14,7 @@
 /* ---------------------------------------------------------------- rows */
 
 /* v[idx] along the first axis: a list for a list, else a numpy array. */
-static bool take_rows(Interp *I, Value v, const NnTensor *idx, Value *out)
+bool data_take_rows(Interp *I, Value v, const NnTensor *idx, Value *out)
 {
     int64_t n = nn_tensor_numel(idx);
     if (val_is_obj(v, OBJ_LIST)) {
@@ -113,7 +113,7 @@ static bool ms_train_test_split(Interp *I, Value self, const Args *a, Value *out
     for (int i = 0; ok && i < a->npos; i++)
         for (int k = 0; ok && k < 2; k++) {
             Value part;
-            ok = take_rows(I, a->pos[i], k ? te : tr, &part);
+            ok = data_take_rows(I, a->pos[i], k ? te : tr, &part);
             if (ok) {
                 ok = list_append(I, lst, part);
                 value_decref(part);

@@ -99,6 +99,9 @@ static void test_teaching(void **state) { (void)state; run_script("data_teaching
  * behaviour (TensorFlow is not in Debian): every value is a row of
  * arange(10).reshape(5, 2) or its label. */
 static void test_tfdata(void **state) { (void)state; run_script("data_tfdata"); }
+/* kfold and grid_search: properties of the scores and the table (the
+ * scores themselves depend on training). */
+static void test_cv(void **state) { (void)state; run_script("data_cv"); }
 
 static void test_keras(void **state)
 {
@@ -112,7 +115,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_npy), cmocka_unit_test(test_csv), cmocka_unit_test(test_sklearn),
-        cmocka_unit_test(test_teaching), cmocka_unit_test(test_tfdata), cmocka_unit_test(test_keras),
+        cmocka_unit_test(test_teaching), cmocka_unit_test(test_tfdata), cmocka_unit_test(test_cv),
+        cmocka_unit_test(test_keras),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
