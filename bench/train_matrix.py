@@ -126,11 +126,27 @@ def main():
             if r:
                 pred["torch_%d" % t] = r["predict_seconds"]
 
-    summary = finish(rows, rates, pred, time.time() - t_start)
+    script = run_script(a.builddir)
+    summary = finish(rows, rates, pred, script, time.time() - t_start)
     out = a.out or os.path.join(a.builddir, "bench", "results.json")
     with open(out, "w") as f:
         json.dump(summary, f, indent=1)
     print("wrote %s" % out)
+
+
+def run_script(builddir):
+    """784-128-10 at batch 32 through the interpreter (bench/fit_mlp.nns)."""
+    nnsh = os.path.join(builddir, "src", "nnsh")
+    if not os.access(nnsh, os.X_OK):
+        return {"error": "src/nnsh not built"}
+    p = subprocess.run([nnsh, os.path.join(HERE, "fit_mlp.nns")], capture_output=True, text=True)
+    lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
+    if p.returncode != 0 or not lines:
+        err = (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[0]
+        return {"error": err}
+    r = json.loads(lines[-1])
+    r["epoch_median"] = median_epoch(r)
+    return r
 
 
 def derived(row, rates):
@@ -182,9 +198,10 @@ def report_row(row, rates):
               % ("", d["torch_best_threads"], d["torch_best"], d["nnsh_default"], d["ratio"]))
 
 
-def finish(rows, rates, pred, wall):
+def finish(rows, rates, pred, script, wall):
     print()
-    print("GEMM (BLAS, 1024^3): %.1f GFLOP/s with 1 thread, %.1f with 2" % (rates[1], rates[2]))
+    print("GEMM rate for the bound (BLAS, best of 1024^3, 128x512x784, 512x512x128): "
+          "%.1f GFLOP/s with 1 thread, %.1f with 2" % (rates[1], rates[2]))
     print("bound = epoch time / FLOP-bound limit (6 x matmul MACs x samples / GEMM rate at that "
           "thread count); ovh us = per-step time beyond the step's GEMM calls")
     if CNN_SUBSET:
@@ -193,8 +210,18 @@ def finish(rows, rates, pred, wall):
     if pred:
         print("predict, 10,000 test images (784-128-10): nnsh %s s, torch 1 thr %s s, 2 thr %s s" % (
             fmt(pred.get("nnsh")), fmt(pred.get("torch_1")), fmt(pred.get("torch_2"))))
+    c = [r for r in rows if r["model"] == "mlp128" and r["batch"] == 32]
+    if "error" in script:
+        print("through the interpreter (bench/fit_mlp.nns): not run: %s" % script["error"])
+    elif c and 2 in c[0]["nnsh"]:
+        lib = c[0]["nnsh"][2]["epoch_median"]
+        print("through the interpreter (bench/fit_mlp.nns, 784-128-10, batch 32, default threads): "
+              "%.3f s/epoch vs %.3f s calling lib directly (%+.1f%%), accuracy %.4f" % (
+                  script["epoch_median"], lib, 100 * (script["epoch_median"] / lib - 1),
+                  script["test_accuracy"]))
     print("matrix wall time %.0f s" % wall)
-    out = {"gemm_gflops": rates, "predict_seconds": pred, "wall_seconds": wall, "configs": []}
+    out = {"gemm_gflops": rates, "predict_seconds": pred, "interpreter": script,
+           "wall_seconds": wall, "configs": []}
     for row in rows:
         d = derived(row, rates)
         out["configs"].append({"model": row["label"], "batch": row["batch"],

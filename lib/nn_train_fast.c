@@ -14,25 +14,74 @@
 #include <cblas.h>
 #endif
 
-/* Products below this many flops (2mnk) run on one thread.  Measured in
- * bench/: OpenBLAS on two threads loses below ~50 MFLOP on this class of
- * machine (784-128-10 at batch 128 is 26 MFLOP per product); 784-512-512-10
- * at batch 128 (103 MFLOP) gains. */
+/* Products below this many flops (2mnk) run on one thread: waking a
+ * second thread costs more than it saves (784-128-10 at batch 32 is 6 MFLOP
+ * per product), and on a busy machine a parallel region waits for its
+ * slowest, descheduled thread. */
 #define NN_GEMM_MT_MIN 40e6
+
+#ifdef HAVE_CBLAS
+/* A product split by columns of C into one part per thread, each part a
+ * single-threaded cblas call from the ctx pool.  OpenBLAS's own threads
+ * are never woken: they busy-wait, which on a loaded 2-core machine made
+ * its 2-thread products several times slower than 1 thread, while the
+ * pool's workers sleep.  Each element of C is still one k-sum computed by
+ * the same kernel, and the split depends only on n and the thread count. */
+typedef struct {
+    bool ta, tb;
+    int m, n, k, lda, ldb, ldc;
+    const float *a, *b;
+    float *c;
+    int parts;
+} GemmJob;
+
+static void gemm_cols(const GemmJob *j, int64_t j0, int64_t j1)
+{
+    const float *b = j->tb ? j->b + j0 * j->ldb : j->b + j0;
+    cblas_sgemm(CblasRowMajor, j->ta ? CblasTrans : CblasNoTrans,
+                j->tb ? CblasTrans : CblasNoTrans, j->m, (int)(j1 - j0), j->k, 1.0f, j->a,
+                j->lda, b, j->ldb, 0.0f, j->c + j0, j->ldc);
+}
+
+static void gemm_part(void *arg, int64_t lo, int64_t hi)
+{
+    const GemmJob *j = arg;
+    for (int64_t p = lo; p < hi; p++) {
+        /* column blocks of 16 (one 64-byte line), split evenly */
+        int64_t blocks = (j->n + 15) / 16;
+        int64_t j0 = blocks * p / j->parts * 16, j1 = blocks * (p + 1) / j->parts * 16;
+        if (j1 > j->n)
+            j1 = j->n;
+        if (j1 > j0)
+            gemm_cols(j, j0, j1);
+    }
+}
+
+static bool blas_small_enough(int64_t m, int64_t n, int64_t k, int64_t lda, int64_t ldb,
+                              int64_t ldc)
+{
+    return m > 0 && n > 0 && k > 0 && m <= INT_MAX && n <= INT_MAX && k <= INT_MAX &&
+           lda <= INT_MAX && ldb <= INT_MAX && ldc <= INT_MAX;
+}
+#endif
 
 void nn_train_gemm(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k,
                    const float *a, int64_t lda, const float *b, int64_t ldb, float *c,
                    int64_t ldc)
 {
-    double flops = 2.0 * (double)m * (double)n * (double)k;
-    int threads = nn_ctx_threads(ctx);
 #ifdef HAVE_CBLAS
-    if (threads > 1 && flops < NN_GEMM_MT_MIN && m > 0 && n > 0 && k > 0 && m <= INT_MAX &&
-        n <= INT_MAX && k <= INT_MAX && lda <= INT_MAX && ldb <= INT_MAX && ldc <= INT_MAX &&
+    if (blas_small_enough(m, n, k, lda, ldb, ldc) &&
         strcmp(nn_gemm_backend_name(), "openblas") == 0) {
+        double flops = 2.0 * (double)m * (double)n * (double)k;
+        int threads = nn_ctx_threads(ctx);
+        GemmJob j = { ta, tb, (int)m, (int)n, (int)k, (int)lda, (int)ldb, (int)ldc, a, b, c, 1 };
+        if (threads > 1 && flops >= NN_GEMM_MT_MIN && n >= 32)
+            j.parts = threads < (n + 15) / 16 ? threads : (int)((n + 15) / 16);
         openblas_set_num_threads(1);
-        cblas_sgemm(CblasRowMajor, ta ? CblasTrans : CblasNoTrans, tb ? CblasTrans : CblasNoTrans,
-                    (int)m, (int)n, (int)k, 1.0f, a, (int)lda, b, (int)ldb, 0.0f, c, (int)ldc);
+        if (j.parts > 1)
+            nn_parallel_for(ctx, j.parts, 1, gemm_part, &j);
+        else
+            gemm_cols(&j, 0, n);
         openblas_set_num_threads(threads);   /* what nn_gemm_f32 last set for this ctx */
         return;
     }
