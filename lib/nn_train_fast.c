@@ -8,6 +8,7 @@
 #include "nn_internal.h"
 
 #include <limits.h>
+#include <stdatomic.h>
 #include <string.h>
 
 #ifdef HAVE_CBLAS
@@ -21,18 +22,23 @@
 #define NN_GEMM_MT_MIN 40e6
 
 #ifdef HAVE_CBLAS
-/* A product split by columns of C into one part per thread, each part a
- * single-threaded cblas call from the ctx pool.  OpenBLAS's own threads
- * are never woken: they busy-wait, which on a loaded 2-core machine made
- * its 2-thread products several times slower than 1 thread, while the
- * pool's workers sleep.  Each element of C is still one k-sum computed by
- * the same kernel, and the split depends only on n and the thread count. */
+/* A product on several threads: C is cut into column blocks, each one
+ * single-threaded cblas call, and the ctx pool's threads take blocks in
+ * turn.  OpenBLAS's own threads are never woken: they busy-wait, which on
+ * a loaded 2-core machine made its 2-thread products several times slower
+ * than 1 thread, while the pool's workers sleep.  Taking blocks from a
+ * shared counter (rather than a fixed half each) lets the caller finish
+ * the product alone when the other core is busy.  Every element of C is
+ * one k-sum computed by the same kernel whichever thread runs its block,
+ * and the blocks depend only on n and the thread count: results do not
+ * depend on scheduling. */
 typedef struct {
     bool ta, tb;
     int m, n, k, lda, ldb, ldc;
     const float *a, *b;
     float *c;
     int parts;
+    atomic_int next;
 } GemmJob;
 
 static void gemm_cols(const GemmJob *j, int64_t j0, int64_t j1)
@@ -43,12 +49,13 @@ static void gemm_cols(const GemmJob *j, int64_t j0, int64_t j1)
                 j->lda, b, j->ldb, 0.0f, j->c + j0, j->ldc);
 }
 
-static void gemm_part(void *arg, int64_t lo, int64_t hi)
+static void gemm_worker(void *arg, int64_t lo, int64_t hi)
 {
-    const GemmJob *j = arg;
-    for (int64_t p = lo; p < hi; p++) {
-        /* column blocks of 16 (one 64-byte line), split evenly */
-        int64_t blocks = (j->n + 15) / 16;
+    (void)lo;
+    (void)hi;
+    GemmJob *j = arg;
+    int64_t blocks = (j->n + 15) / 16;      /* 16 columns: one 64-byte line */
+    for (int p; (p = atomic_fetch_add(&j->next, 1)) < j->parts;) {
         int64_t j0 = blocks * p / j->parts * 16, j1 = blocks * (p + 1) / j->parts * 16;
         if (j1 > j->n)
             j1 = j->n;
@@ -74,12 +81,14 @@ void nn_train_gemm(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k
         strcmp(nn_gemm_backend_name(), "openblas") == 0) {
         double flops = 2.0 * (double)m * (double)n * (double)k;
         int threads = nn_ctx_threads(ctx);
-        GemmJob j = { ta, tb, (int)m, (int)n, (int)k, (int)lda, (int)ldb, (int)ldc, a, b, c, 1 };
-        if (threads > 1 && flops >= NN_GEMM_MT_MIN && n >= 32)
-            j.parts = threads < (n + 15) / 16 ? threads : (int)((n + 15) / 16);
+        GemmJob j = { ta, tb, (int)m, (int)n, (int)k, (int)lda, (int)ldb, (int)ldc, a, b, c, 1, 0 };
+        if (threads > 1 && flops >= NN_GEMM_MT_MIN && n >= 128) {
+            int64_t p = n / 64 < 4 * threads ? n / 64 : 4 * threads;   /* >= 64 columns each */
+            j.parts = (int)p;
+        }
         openblas_set_num_threads(1);
         if (j.parts > 1)
-            nn_parallel_for(ctx, j.parts, 1, gemm_part, &j);
+            nn_parallel_for(ctx, threads, 1, gemm_worker, &j);
         else
             gemm_cols(&j, 0, n);
         openblas_set_num_threads(threads);   /* what nn_gemm_f32 last set for this ctx */
