@@ -47,9 +47,4 @@ bool keras_install(Interp *I);
 bool data_install(Interp *I);
 bool data_install_numpy(Interp *I, Value np_module);
 
-/* Added by the teaching part (mod_teach.c): the kfold and grid_search
- * built-ins, unless another part already registered kfold; interp_new()
- * should call it after keras_install(). */
-bool teach_install(Interp *I);
-
 #endif
