@@ -72,9 +72,13 @@ static ShellStatus cmd_help(Repl *R, const char *arg)
                 "  if  for  while  break  continue  def  return  lambda  class  import\n"
                 "  from  with  try  raise  assert  del  pass  global\n"
                 "\nModules (import NAME; :help NAME lists the members):\n"
-                "  tensorflow (tf)  keras  numpy (np)  math  random  time  sys  os\n"
+                "  tensorflow (tf)  keras  numpy (np)  sklearn  math  random  time  sys  os\n"
+                "  functools  collections  string  json  itertools\n"
+                "\nnnsh's own: plot  scatter  hist  plot_boundary  show  graph  grad  kfold\n"
+                "  grid_search  spiral  moons  circles  xor  blobs\n"
                 "\nAny name: :help NAME, help(NAME), ?NAME or NAME? shows its signature,\n"
-                "a paragraph and an example, e.g. :help tf.constant, :help len, :help print.\n");
+                "a paragraph and an example, e.g. :help tf.constant, :help fit, :help Adam.\n"
+                "New here?  :tutor is a guided lesson in six steps.\n");
         outf(R, &sb);
         sb_free(&sb);
         return SHELL_OK;
