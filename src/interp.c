@@ -595,7 +595,7 @@ static bool interp_init(Interp *I)
     value_decref(name);
     return ok && types_install(I) && pybuiltins_install(I) && types_install_names(I) && descr_install(I) &&
            pymods_install(I) && tensor_install(I) && keras_install(I) &&
-           plot_install(I);
+           data_install(I) && plot_install(I);
 }
 
 Interp *interp_new(void)

@@ -13,6 +13,7 @@
 #include "tensor_value.h"
 #include "tensor_format.h"
 #include "mod_np.h"
+#include "modules.h"
 
 bool np_tensor(Interp *I, Value v, NnTensor **out)
 {
@@ -640,7 +641,7 @@ bool mod_np_create(Interp *I, Value *out)
         return false;
     bool ok = module_add_natives(I, m, np_create_defs) && module_add_natives(I, m, np_math_defs) &&
               module_add_natives(I, m, np_reduce_defs) && module_add_natives(I, m, np_shape_defs) &&
-              add_np_names(I, m) && attach(I, m, "random", "numpy.random") &&
+              add_np_names(I, m) && data_install_numpy(I, m) && attach(I, m, "random", "numpy.random") &&
               attach(I, m, "linalg", "numpy.linalg") && str_from_cstr(I, "1.24.2", &ver);
     if (ok) {
         ok = module_set(I, m, "__version__", ver);
