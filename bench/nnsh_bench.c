@@ -192,7 +192,9 @@ static double gemm_step_us(NnCtx *ctx, const char *name, int64_t B)
     return best * 1e6;
 }
 
-/* GFLOP/s of one product shape, best of 5 runs of >= 0.1 s. */
+/* GFLOP/s of one product shape, best of 6 runs of >= 0.1 s, alternately
+ * through nn_gemm_f32 (the BLAS's own threads) and the training loop's
+ * policy (single-threaded BLAS calls over the ctx pool). */
 static double gemm_rate1(NnCtx *ctx, bool ta, int m, int n, int k)
 {
     size_t big = (size_t)(m > n ? m : n) * (size_t)k + (size_t)m * n;
@@ -201,11 +203,14 @@ static double gemm_rate1(NnCtx *ctx, bool ta, int m, int n, int k)
     for (size_t i = 0; i < big; i++)
         a[i] = b[i] = (float)(i % 5) * 0.1f;
     double best = 0;
-    for (int run = 0; run < 5; run++) {
+    for (int run = 0; run < 6; run++) {
         int reps = 0;
         double t0 = now(), t;
         do {
-            nn_gemm_f32(ctx, ta, false, m, n, k, 1.0f, a, ta ? m : k, b, n, 0.0f, c, n);
+            if (run % 2)    /* the training loop's policy (nn_train_fast.c) */
+                nn_train_gemm(ctx, ta, false, m, n, k, a, ta ? m : k, b, n, c, n);
+            else            /* the BLAS's own threading */
+                nn_gemm_f32(ctx, ta, false, m, n, k, 1.0f, a, ta ? m : k, b, n, 0.0f, c, n);
             reps++;
         } while ((t = now() - t0) < 0.1);
         double gf = 2.0 * m * n * (double)k * reps / t / 1e9;
@@ -219,7 +224,8 @@ static double gemm_rate1(NnCtx *ctx, bool ta, int m, int n, int k)
 
 /* The BLAS's rate for the FLOP bound: the best of a 1024^3 product and
  * the two largest training shapes of the matrix (784-512-512-10 at batch
- * 128: x@W1 and dW = h^T dY), so the bound is the machine's, not a shape's. */
+ * 128: x@W1 and dW = h^T dY), either way of threading, so the bound is the
+ * machine's, not a shape's. */
 static double gemm_rate(NnCtx *ctx)
 {
     double r[3] = { gemm_rate1(ctx, false, 1024, 1024, 1024), gemm_rate1(ctx, false, 128, 512, 784),
