@@ -277,6 +277,21 @@ static void gather(const NnTensor *t, const int64_t *idx, int64_t start, int64_t
     }
 }
 
+/* Asks the cache for rows idx[start..start+B) of t while the current batch
+ * trains: a shuffled batch is B rows from anywhere in the training set, so
+ * gathering it waits on memory unless its lines were requested early. */
+static void prefetch_rows(const NnTensor *t, const int64_t *idx, int64_t start, int64_t B,
+                          int64_t rowsz)
+{
+    const char *base = nn_tensor_data(t);
+    size_t bytes = (size_t)rowsz * nn_dtype_size(t->dtype);
+    for (int64_t r = 0; r < B; r++) {
+        const char *row = base + (size_t)idx[start + r] * bytes;
+        for (size_t off = 0; off < bytes; off += 64)
+            __builtin_prefetch(row + off, 0, 1);
+    }
+}
+
 /* ---------------------------------------------------------------- one batch */
 
 typedef struct {
@@ -717,6 +732,10 @@ static NnStatus run_epoch(Fit *f, int64_t epoch, Running *r, bool *stop)
         int64_t B = f->ntrain - start < f->batch ? f->ntrain - start : f->batch;
         gather(f->d.x, m->idx, start, B, f->d.xsz, m->xb);
         gather(f->d.y, m->idx, start, B, f->d.ysz, m->yb);
+        if (s + 1 < steps)
+            prefetch_rows(f->d.x, m->idx, start + B,
+                          f->ntrain - start - B < f->batch ? f->ntrain - start - B : f->batch,
+                          f->d.xsz);
         if (f->sw_all)
             for (int64_t k = 0; k < B; k++)
                 m->swb[k] = f->sw_all[m->idx[start + k]];
