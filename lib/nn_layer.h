@@ -77,6 +77,7 @@ struct NnModel {
     int64_t *idx;           /* sample order of the current epoch */
     int64_t nidx;
     bool nofuse;            /* tests: cross-entropy from probabilities, never logits */
+    char name[64];          /* nn_model_set_name; "" = unnamed */
 };
 
 /* nn_layer.c */

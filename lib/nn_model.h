@@ -357,4 +357,40 @@ NnModel *nn_model_load(NnCtx *ctx, const char *path);
 NnStatus nn_model_save_weights(NnCtx *ctx, const NnModel *m, const char *path);
 NnStatus nn_model_load_weights(NnCtx *ctx, NnModel *m, const char *path);
 
+/* ---------------------------------------------------------------- calls (nn_model_call.c) */
+
+/* A model called on a tensor outside fit: model(x) and layer(x) in custom
+ * training loops.  nn_model_call runs the forward pass of x (N, features...)
+ * in training or inference mode (builds an unbuilt model for x's feature
+ * shape) and returns the outputs (float32, new reference).  With trace not
+ * NULL, *trace receives the saved activations (a workspace of its own), so
+ * nn_model_call_backward can run the backward pass later, in any order with
+ * other calls.  Training mode updates BatchNormalization's moving
+ * statistics and draws Dropout masks, as Keras does. */
+typedef struct NnTrace NnTrace;
+NnTensor *nn_model_call(NnCtx *ctx, NnModel *m, const NnTensor *x, bool training, NnTrace **trace);
+/* Backward pass of a traced call: gout has the output's shape.  Leaves the
+ * gradient of every trainable weight of trainable layers where
+ * nn_model_grad_data finds it (until the next backward or fit step) and,
+ * when dx is not NULL, returns d/d x (float32, x's shape).  NN_EARG when the
+ * model's layers changed since the call. */
+NnStatus nn_model_call_backward(NnCtx *ctx, NnModel *m, NnTrace *tr, const NnTensor *gout,
+                                NnTensor **dx);
+void nn_trace_free(NnCtx *ctx, NnTrace *tr);
+/* The gradient of weight j of layer i after nn_model_call_backward (lent;
+ * NULL for a non-trainable weight such as a moving mean). */
+const float *nn_model_grad_data(const NnModel *m, int i, int j);
+/* A loss object called on tensors: the reduced loss and, when dpred is not
+ * NULL, d loss / d y_pred (float32, y_pred's shape; w.r.t. the logits when
+ * from_logits). */
+NnStatus nn_loss_value_grad(NnCtx *ctx, const NnLossConfig *c, const NnTensor *y_true,
+                            const NnTensor *y_pred, double *loss, NnTensor **dpred);
+/* The output feature shape of a layer config for inputs of feature shape
+ * `shape` (the functional API's symbolic calls); NN_EDIM/NN_EARG as build. */
+NnStatus nn_layer_output_shape(NnCtx *ctx, const NnLayerConfig *c, int ndim,
+                               const int64_t *shape, int *out_ndim, int64_t *out_shape);
+/* The model's name ("" = unnamed), kept in model files. */
+void nn_model_set_name(NnModel *m, const char *name);
+const char *nn_model_name(const NnModel *m);
+
 #endif

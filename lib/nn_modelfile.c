@@ -171,7 +171,7 @@ static json_object *model_json(const NnModel *m, bool full)
     ADD(root, "format", json_object_new_string(NNZ_FORMAT));
     ADD(root, "version", json_object_new_int(NNZ_VERSION));
     ADD(root, "class_name", json_object_new_string("Sequential"));
-    ADD(cfg, "name", json_object_new_string("sequential"));
+    ADD(cfg, "name", json_object_new_string(m->name[0] ? m->name : "sequential"));
     ADD(cfg, "input_shape", m->has_input ? jshape(m->in_ndim, m->in_shape) : NULL);
     if (m->input_name[0])
         ADD(cfg, "input_name", json_object_new_string(m->input_name));
@@ -788,10 +788,12 @@ static NnStatus read_model(Reader *r, json_object *root, NnModel *m)
         return bad(r, "config.json: no layer list", NULL);
     int nd = 0;
     int64_t shape[NN_MAXDIM];
-    const char *iname = NULL;
+    const char *iname = NULL, *mname = NULL;
     if ((st = jshape_read(r, cfg, "input_shape", NN_MAXDIM - 1, &nd, shape, false)) ||
-        (st = jstr(r, cfg, "input_name", &iname)))
+        (st = jstr(r, cfg, "input_name", &iname)) || (st = jstr(r, cfg, "name", &mname)))
         return st;
+    if (mname && strlen(mname) < sizeof m->name)
+        nn_model_set_name(m, mname);
     if (nd > 0) {
         NnLayerConfig in;
         nn_layer_config_init(&in, NN_LAYER_INPUT);

@@ -254,6 +254,14 @@ static bool opt_apply_gradients(Interp *I, Value self, const Args *a, Value *out
     return true;
 }
 
+/* fit and train_on_batch count their steps on the optimizer object too. */
+void keras_optimizer_add_iterations(Value v, int64_t n)
+{
+    KObj *k = kobj(v);
+    if (k && k->kind == KO_OPT)
+        k->iterations += n;
+}
+
 NnOptimConfig *keras_optimizer_config(Value v)
 {
     KObj *k = kobj(v);
@@ -274,8 +282,8 @@ static bool kobj_getattr(Interp *I, Value self, const char *name, Value *out, bo
             return true;
         }
         if (strcmp(name, "iterations") == 0) {
-            *out = val_int(k->iterations);
-            return true;
+            NnTensor *t = nn_tensor_scalar_i64(interp_nn(I), NN_I64, k->iterations);
+            return t ? tensor_variable_new(I, t, "iteration:0", false, out) : interp_error_from_nn(I);
         }
         struct { const char *n; double v; } f[] = {
             { "momentum", o->momentum }, { "beta_1", o->beta_1 }, { "beta_2", o->beta_2 },
@@ -372,15 +380,11 @@ static bool loss_call(Interp *I, Value self, const Args *a, Value *out)
     if (!args_parse(I, k->name, a, "y_true, y_pred, sample_weight=", v))
         return false;
     bool ok = tensor_from_value(I, v[0], -1, TENSOR_TF, &yt) &&
-              tensor_from_value(I, v[1], -1, TENSOR_TF, &yp);
-    double r = 0;
-    if (ok && nn_loss_eval(interp_nn(I), &k->loss, yt, yp, &r))
-        ok = interp_error_from_nn(I);
+              tensor_from_value(I, v[1], -1, TENSOR_TF, &yp) &&
+              keras_loss_call(I, &k->loss, yt, yp, out);
     nn_tensor_unref(yt);
     nn_tensor_unref(yp);
-    if (!ok)
-        return false;
-    return tensor_value_wrap(I, nn_tensor_scalar(interp_nn(I), NN_F32, r), TENSOR_TF, out);
+    return ok;
 }
 
 /* ---- constructors ---- */
@@ -904,6 +908,11 @@ static bool make_models(Interp *I, Value k)
               native_class_type(I, &keras_model_class, keras_sequential, &t);
     if (ok) {
         ok = module_set(I, m, "Sequential", t) && module_set(I, k, "Sequential", t);
+        value_decref(t);
+    }
+    ok = ok && native_class_type(I, &keras_functional_class, keras_functional, &t);
+    if (ok) {
+        ok = module_set(I, m, "Model", t) && module_set(I, k, "Model", t);
         value_decref(t);
     }
     value_decref(m);

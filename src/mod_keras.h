@@ -22,6 +22,7 @@ typedef struct {
     bool has_input_shape;   /* input_shape= given (or an InputLayer) */
     int in_ndim;            /* that feature shape (batch excluded) */
     int64_t in_shape[NN_MAXDIM];
+    Value own;              /* a private one-layer model for layer(x) (owned), or unset */
 } KLayer;
 
 struct KModel {
@@ -33,6 +34,9 @@ struct KModel {
     Value metrics;          /* list of metric names as given (owned) */
     bool stop_training;
     Value history;          /* the History of the last fit (owned), or unset */
+    Value vars;             /* tf.Variables of the weights (owned; mod_keras_call.c), or unset */
+    int busy;               /* inside fit/evaluate/predict: the model's weights are newer */
+    bool functional;        /* made by keras.Model(inputs, outputs) */
 };
 
 /* ---- classes ---- */
@@ -52,6 +56,7 @@ bool keras_clear_session(Interp *I);
 bool keras_optimizer_arg(Interp *I, Value v, NnOptimConfig *cfg, Value *obj);
 /* The optimizer object's config (NULL when v is not one). */
 NnOptimConfig *keras_optimizer_config(Value v);
+void keras_optimizer_add_iterations(Value v, int64_t n);  /* optimizer.iterations += n */
 bool keras_loss_arg(Interp *I, Value v, NnLossConfig *cfg);
 bool keras_metric_arg(Interp *I, Value v, NnMetricConfig *cfg);
 bool keras_init_arg(Interp *I, const char *fname, const char *pname, Value v, NnInit *out);
@@ -96,5 +101,25 @@ bool keras_predict(Interp *I, Value self, const Args *a, Value *out);
 bool keras_predict_classes(Interp *I, Value self, const Args *a, Value *out);
 bool keras_score(Interp *I, Value self, const Args *a, Value *out);
 bool keras_train_on_batch(Interp *I, Value self, const Args *a, Value *out);
+
+/* ---- mod_keras_call.c ---- */
+extern const NativeClass keras_tensor_class;      /* KerasTensor (functional API) */
+extern const NativeClass keras_functional_class;  /* models made by keras.Model() */
+/* Variables: the lists of model.weights (which 0), trainable (1) and
+ * non-trainable (2) weights of layer `layer` (-1: all) as tf.Variables. */
+bool keras_var_list(Interp *I, KModel *k, int layer, int which, Value *out);
+bool keras_var_get(Interp *I, KModel *k, int layer, const char *wname, Value *out, bool *found);
+void keras_weights_use(Interp *I, KModel *k);     /* variables -> model, before lib reads */
+bool keras_weights_changed(Interp *I, KModel *k); /* model -> variables, after lib writes */
+void keras_vars_drop(Interp *I, KModel *k);       /* before the layers change */
+/* model(x): the outputs as a tf.Tensor, recorded on an active GradientTape. */
+bool keras_model_call(Interp *I, Value owner, KModel *k, NnTensor *x, bool training, Value *out);
+bool keras_layer_call(Interp *I, Value self, const Args *a, Value *out);
+bool keras_layer_adopt_weights(Interp *I, KLayer *L, KModel *k, int index);
+bool keras_loss_call(Interp *I, const NnLossConfig *c, NnTensor *yt, NnTensor *yp, Value *out);
+bool keras_input_tensor(Interp *I, Value input_layer, Value *out);
+Value keras_tensor_input_layer(Value v);          /* the InputLayer of keras.Input(), or unset */
+bool keras_functional(Interp *I, Value self, const Args *a, Value *out);
+bool keras_dataset_xy(Interp *I, Value ds, NnTensor **x, NnTensor **y, int64_t *batch);
 
 #endif

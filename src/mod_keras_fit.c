@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "mod_keras.h"
+#include "mod_data.h"
 #include "dashboard.h"
 
 static double now_s(void)
@@ -363,6 +364,43 @@ static bool class_weights(Interp *I, Value v, double **cw, int64_t *n)
     return true;
 }
 
+/* x and y of a Dataset of (x, y) batches, and its batch size. */
+static bool data_xy(Interp *I, const char *fn, Value ds, NnTensor **x, NnTensor **y,
+                    int64_t *batch)
+{
+    if (!keras_dataset_xy(I, ds, x, y, batch))
+        return false;
+    if (!*y) {
+        nn_tensor_unref(*x);
+        *x = NULL;
+        return interp_error(I, ERR_VALUE, "%s: the Dataset must yield (x, y) tuples", fn);
+    }
+    return true;
+}
+
+/* The first `steps` batches of t (a new reference: t itself or a view). */
+static NnTensor *first_steps(Interp *I, NnTensor *t, int64_t steps, int64_t batch)
+{
+    if (!t || steps <= 0 || t->ndim == 0 || steps * batch >= t->shape[0])
+        return t;
+    NnTensor *v = nn_tensor_slice(interp_nn(I), t, 0, 0, steps * batch, 1);
+    nn_tensor_unref(t);
+    return v;
+}
+
+static bool steps_arg(Interp *I, const char *fn, Value v, int64_t *out)
+{
+    *out = 0;
+    if (v.kind == VAL_UNSET || v.kind == VAL_NONE)
+        return true;
+    if (!arg_int(I, fn, "steps", v, out))
+        return false;
+    if (*out <= 0)
+        return interp_error(I, ERR_VALUE, "%s: steps must be a positive integer, got %lld", fn,
+                            (long long)*out);
+    return true;
+}
+
 static bool check_compiled(Interp *I, KModel *k)
 {
     if (!nn_model_is_compiled(k->m))
@@ -405,14 +443,19 @@ bool keras_fit(Interp *I, Value self, const Args *a, Value *out)
                     v) ||
         !check_compiled(I, k) || !need_data(I, fn, v[0]))
         return false;
-    if (v[1].kind == VAL_UNSET || v[1].kind == VAL_NONE)
+    bool ds = data_is_dataset(v[0]);
+    if (!ds && (v[1].kind == VAL_UNSET || v[1].kind == VAL_NONE))
         return interp_error(I, ERR_VALUE, "fit: y is required (targets for x)");
+    if (ds && v[1].kind != VAL_UNSET && v[1].kind != VAL_NONE)
+        return interp_error(I, ERR_VALUE, "`y` argument is not supported when using dataset as "
+                            "input.");
     Fit f = { .I = I, .self = self, .k = k };
     NnFitOptions o;
     nn_fit_options_init(&o);
     NnTensor *x = NULL, *y = NULL, *vx = NULL, *vy = NULL, *sw = NULL;
     double *cw = NULL;
-    bool ok = batch_arg(I, fn, v[2], &o.batch_size) &&
+    bool ok = (!ds || data_xy(I, "fit", v[0], &x, &y, &o.batch_size)) &&
+              (ds || batch_arg(I, fn, v[2], &o.batch_size)) &&
               (v[3].kind == VAL_UNSET || arg_int(I, fn, "epochs", v[3], &o.epochs)) &&
               verbose_arg(I, fn, v[4], &f.verbose) &&
               (v[6].kind == VAL_UNSET || arg_float(I, fn, "validation_split", v[6], &o.validation_split)) &&
@@ -422,12 +465,20 @@ bool keras_fit(Interp *I, Value self, const Args *a, Value *out)
               (v[14].kind == VAL_UNSET || v[14].kind == VAL_NONE ||
                arg_int(I, fn, "validation_batch_size", v[14], &o.validation_batch_size)) &&
               class_weights(I, v[9], &cw, &o.nclass_weight) &&
-              keras_to_tensor(I, v[0], &x) && keras_to_tensor(I, v[1], &y);
+              (ds || (keras_to_tensor(I, v[0], &x) && keras_to_tensor(I, v[1], &y)));
+    if (ds)
+        o.shuffle = false;      /* the Dataset's own shuffle() orders the samples */
     o.class_weight = cw;
     if (ok && v[10].kind != VAL_UNSET && v[10].kind != VAL_NONE)
         ok = tensor_from_value(I, v[10], NN_F64, TENSOR_NP, &sw);
     o.sample_weight = sw;
-    if (ok && v[7].kind != VAL_UNSET && v[7].kind != VAL_NONE) {
+    if (ok && data_is_dataset(v[7])) {
+        int64_t vb;
+        ok = data_xy(I, "validation_data", v[7], &vx, &vy, &vb);
+        o.val_x = vx;
+        o.val_y = vy;
+        o.validation_batch_size = vb;
+    } else if (ok && v[7].kind != VAL_UNSET && v[7].kind != VAL_NONE) {
         Value vd;
         ok = value_to_list(I, v[7], &vd);
         if (ok) {
@@ -463,7 +514,13 @@ bool keras_fit(Interp *I, Value self, const Args *a, Value *out)
             DashboardParams dp = { o.epochs, o.initial_epoch, 0, nm, mnames, k->m };
             f.dash = dashboard_start(I, &dp, &f.dcb);
         }
+        keras_weights_use(I, k);
+        int64_t it0 = nn_model_optim_iterations(k->m);
+        k->busy++;
         NnStatus st = nn_fit(interp_nn(I), k->m, x, y, &o, NULL);
+        k->busy--;
+        keras_weights_changed(I, k);
+        keras_optimizer_add_iterations(k->optimizer, nn_model_optim_iterations(k->m) - it0);
         dashboard_finish(f.dash);
         f.dash = NULL;
         NnOptimConfig *oc = keras_model_optimizer(k);
@@ -519,24 +576,34 @@ static bool evaluate_core(Interp *I, Value self, const Args *a, const char *fn, 
     if (!args_parse(I, fn, a, "x=, y=, batch_size=, verbose=, sample_weight=, steps=, callbacks=, "
                     "return_dict=", v) || !check_compiled(I, k) || !need_data(I, fn, v[0]))
         return false;
-    if (v[1].kind == VAL_UNSET || v[1].kind == VAL_NONE)
+    bool ds = data_is_dataset(v[0]);
+    if (!ds && (v[1].kind == VAL_UNSET || v[1].kind == VAL_NONE))
         return interp_error(I, ERR_VALUE, "%s: y is required", fn);
-    int64_t batch;
+    int64_t batch, steps;
     int verbose;
     NnTensor *x = NULL, *y = NULL;
     *return_dict = false;
-    bool ok = batch_arg(I, fn, v[2], &batch) && verbose_arg(I, fn, v[3], &verbose) &&
+    bool ok = (ds ? data_xy(I, fn, v[0], &x, &y, &batch) : batch_arg(I, fn, v[2], &batch)) &&
+              verbose_arg(I, fn, v[3], &verbose) && steps_arg(I, fn, v[5], &steps) &&
               (v[7].kind == VAL_UNSET || value_truth(I, v[7], return_dict)) &&
-              keras_to_tensor(I, v[0], &x) && keras_to_tensor(I, v[1], &y);
+              (ds || (keras_to_tensor(I, v[0], &x) && keras_to_tensor(I, v[1], &y)));
     if (force_verbose >= 0)
         verbose = force_verbose;
+    if (ok) {
+        x = first_steps(I, x, steps, batch);
+        y = first_steps(I, y, steps, batch);
+        ok = (x && y) || interp_error_from_nn(I);
+    }
     if (ok) {
         EvalProgress e;
         int64_t nrows = x->ndim ? x->shape[0] : 0;
         e.steps = (nrows + batch - 1) / batch;
         pb_start(&e.pb, I, verbose, e.steps);
         NnFitCallbacks cb = { .ud = &e, .on_batch_end = e_batch_end };
+        keras_weights_use(I, k);
+        k->busy++;
         NnStatus st = nn_evaluate(interp_nn(I), k->m, x, y, batch, &cb, res);
+        k->busy--;
         if (st) {
             pb_abandon(&e.pb);
             ok = interp_error_from_nn(I);
@@ -614,13 +681,21 @@ static bool predict_tensor(Interp *I, Value self, const Args *a, const char *fn,
 {
     Value v[5];
     KModel *k = keras_model_data(self);
-    int64_t batch;
+    int64_t batch, steps;
     int verbose;
-    NnTensor *x = NULL;
+    NnTensor *x = NULL, *y = NULL;
     if (!args_parse(I, fn, a, "x, batch_size=, verbose=, steps=, *, callbacks=", v) ||
-        !batch_arg(I, fn, v[1], &batch) || !verbose_arg(I, fn, v[2], &verbose) ||
-        !keras_to_tensor(I, v[0], &x))
+        !verbose_arg(I, fn, v[2], &verbose) || !steps_arg(I, fn, v[3], &steps))
         return false;
+    if (data_is_dataset(v[0])) {
+        if (!keras_dataset_xy(I, v[0], &x, &y, &batch))
+            return false;
+        nn_tensor_unref(y);
+    } else if (!batch_arg(I, fn, v[1], &batch) || !keras_to_tensor(I, v[0], &x)) {
+        return false;
+    }
+    if (!(x = first_steps(I, x, steps, batch)))
+        return interp_error_from_nn(I);
     if (force_verbose >= 0)
         verbose = force_verbose;
     EvalProgress e;
@@ -628,7 +703,10 @@ static bool predict_tensor(Interp *I, Value self, const Args *a, const char *fn,
     e.steps = (nrows + batch - 1) / batch;
     pb_start(&e.pb, I, verbose, e.steps);
     NnFitCallbacks cb = { .ud = &e, .on_batch_end = p_batch_end };
+    keras_weights_use(I, k);
+    k->busy++;
     *out = nn_predict(interp_nn(I), k->m, x, batch, &cb);
+    k->busy--;
     nn_tensor_unref(x);
     if (!*out) {
         pb_abandon(&e.pb);
@@ -677,8 +755,12 @@ bool keras_train_on_batch(Interp *I, Value self, const Args *a, Value *out)
     NnLogs logs;
     if (ok) {
         keras_sync_lr(k);
+        keras_weights_use(I, k);
+        int64_t it0 = nn_model_optim_iterations(k->m);
         if (nn_train_on_batch(interp_nn(I), k->m, x, y, &logs))
             ok = interp_error_from_nn(I);
+        keras_weights_changed(I, k);
+        keras_optimizer_add_iterations(k->optimizer, nn_model_optim_iterations(k->m) - it0);
     }
     nn_tensor_unref(x);
     nn_tensor_unref(y);

@@ -23,7 +23,12 @@ static const char *const layer_modules[NN_LAYER_KIND_COUNT] = {
     "keras.layers.convolutional.conv2d", "keras.layers.pooling.max_pooling2d",
 };
 
-static void layer_finalize(void *data) { free(data); }
+static void layer_finalize(void *data)
+{
+    KLayer *L = data;
+    value_decref(L->own);
+    free(L);
+}
 static bool layer_getattr(Interp *I, Value self, const char *name, Value *out, bool *found);
 static bool layer_setattr(Interp *I, Value self, const char *name, Value v);
 static bool layer_repr(Interp *I, Value self, StrBuf *sb);
@@ -37,7 +42,7 @@ static const char *const layer_attrs[] = {
 
 #define LAYER_CLASS(NAME, DOC) { .name = NAME, .finalize = layer_finalize, \
     .getattr = layer_getattr, .setattr = layer_setattr, .repr = layer_repr, \
-    .attrs = layer_attrs, .methods = layer_methods, .doc = DOC }
+    .call = keras_layer_call, .attrs = layer_attrs, .methods = layer_methods, .doc = DOC }
 
 static const NativeClass layer_classes[NN_LAYER_KIND_COUNT] = {
     LAYER_CLASS("InputLayer", "The input of a model: its feature shape (batch excluded)."),
@@ -450,9 +455,13 @@ bool keras_input(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
     Value v[6];
-    if (!args_parse(I, "Input", a, "shape=, batch_size=, name=, dtype=, sparse=, tensor=", v))
+    Value layer;
+    if (!args_parse(I, "Input", a, "shape=, batch_size=, name=, dtype=, sparse=, tensor=", v) ||
+        !input_common(I, "Input", v[0], v[2], &layer))
         return false;
-    return input_common(I, "Input", v[0], v[2], out);
+    bool ok = keras_input_tensor(I, layer, out);
+    value_decref(layer);
+    return ok;
 }
 
 static bool l_inputlayer(Interp *I, Value self, const Args *a, Value *out)
@@ -512,6 +521,7 @@ static bool weights_list(Interp *I, KLayer *L, int which, Value *out)
     if (!L->model || !nn_model_is_built(L->model->m))
         return true;
     NnModel *m = L->model->m;
+    keras_weights_use(I, L->model);
     for (int j = 0; j < nn_model_layer_nweights(m, L->index); j++) {
         bool tr;
         nn_model_weight_info(m, L->index, j, &tr, NULL, NULL);
@@ -532,14 +542,7 @@ static bool named_weight(Interp *I, KLayer *L, const char *name, Value *out, boo
 {
     if (!L->model || !nn_model_is_built(L->model->m))
         return true;
-    NnModel *m = L->model->m;
-    for (int j = 0; j < nn_model_layer_nweights(m, L->index); j++)
-        if (strcmp(nn_model_weight_info(m, L->index, j, NULL, NULL, NULL), name) == 0) {
-            *found = true;
-            return tensor_value_wrap(I, nn_model_get_weight(interp_nn(I), m, L->index, j),
-                                     TENSOR_TF, out);
-        }
-    return true;
+    return keras_var_get(I, L->model, L->index, name, out, found);
 }
 
 static bool shape_attr(Interp *I, KLayer *L, bool output, Value *out)
@@ -582,11 +585,11 @@ static bool layer_getattr(Interp *I, Value self, const char *name, Value *out, b
         return true;
     }
     if (strcmp(name, "weights") == 0 || strcmp(name, "variables") == 0)
-        return weights_list(I, L, 0, out);
+        return keras_var_list(I, L->model, L->index, 0, out);
     if (strcmp(name, "trainable_weights") == 0 || strcmp(name, "trainable_variables") == 0)
-        return weights_list(I, L, 1, out);
-    if (strcmp(name, "non_trainable_weights") == 0)
-        return weights_list(I, L, 2, out);
+        return keras_var_list(I, L->model, L->index, 1, out);
+    if (strcmp(name, "non_trainable_weights") == 0 || strcmp(name, "non_trainable_variables") == 0)
+        return keras_var_list(I, L->model, L->index, 2, out);
     if (strcmp(name, "input_shape") == 0 || strcmp(name, "output_shape") == 0)
         return shape_attr(I, L, name[0] == 'o', out);
     bool dense = c->kind == NN_LAYER_DENSE, conv = c->kind == NN_LAYER_CONV2D;
@@ -710,8 +713,10 @@ static bool m_set_weights(Interp *I, Value self, const Args *a, Value *out)
         NnTensor *t;
         if (!tensor_from_value(I, l->items[j], NN_F32, TENSOR_NP, &t))
             return false;
+        keras_weights_use(I, L->model);
         NnStatus st = nn_model_set_weight(interp_nn(I), L->model->m, L->index, j, t);
         nn_tensor_unref(t);
+        keras_weights_changed(I, L->model);
         if (st)
             return interp_error_from_nn(I);
     }

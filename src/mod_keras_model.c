@@ -17,7 +17,8 @@ static bool model_call(Interp *I, Value self, const Args *a, Value *out);
 extern const NativeDef model_methods[];
 static const char *const model_attrs[] = {
     "layers", "name", "input_shape", "output_shape", "optimizer", "loss", "metrics_names",
-    "built", "stop_training", "history", "weights", "trainable_weights", "trainable", NULL,
+    "built", "stop_training", "history", "weights", "trainable_weights", "trainable",
+    "variables", "trainable_variables", "non_trainable_weights", "non_trainable_variables", NULL,
 };
 
 const NativeClass keras_model_class = {
@@ -28,7 +29,24 @@ const NativeClass keras_model_class = {
            "    model = tf.keras.Sequential([tf.keras.layers.Dense(10, activation='softmax')])",
 };
 
-KModel *keras_model_data(Value v) { return native_obj_data(v, &keras_model_class); }
+/* keras.Model(inputs, outputs): the same model runtime (a chain of layers). */
+const NativeClass keras_functional_class = {
+    .name = "Functional", .finalize = model_finalize, .getattr = model_getattr,
+    .setattr = model_setattr, .repr = model_repr, .call = model_call, .attrs = model_attrs,
+    .methods = model_methods,
+    .doc = "Model(inputs, outputs, name=None): the layers between a keras.Input and an output "
+           "(the functional API; nnsh takes a chain of layers).\n"
+           "    inputs = tf.keras.Input(shape=(784,))\n"
+           "    x = tf.keras.layers.Dense(64, activation='relu')(inputs)\n"
+           "    outputs = tf.keras.layers.Dense(10)(x)\n"
+           "    model = tf.keras.Model(inputs=inputs, outputs=outputs)",
+};
+
+KModel *keras_model_data(Value v)
+{
+    KModel *k = native_obj_data(v, &keras_model_class);
+    return k ? k : native_obj_data(v, &keras_functional_class);
+}
 
 static void model_finalize(void *data)
 {
@@ -46,6 +64,7 @@ static void model_finalize(void *data)
     value_decref(k->loss);
     value_decref(k->metrics);
     value_decref(k->history);
+    value_decref(k->vars);
     nn_model_free(k->m);
     free(k);
 }
@@ -53,7 +72,10 @@ static void model_finalize(void *data)
 static bool model_repr(Interp *I, Value self, StrBuf *sb)
 {
     (void)I;
-    sb_printf(sb, "<keras.engine.sequential.Sequential object at %p>", (void *)self.as.o);
+    if (keras_model_data(self)->functional)
+        sb_printf(sb, "<keras.engine.functional.Functional object at %p>", (void *)self.as.o);
+    else
+        sb_printf(sb, "<keras.engine.sequential.Sequential object at %p>", (void *)self.as.o);
     return true;
 }
 
@@ -62,12 +84,19 @@ static bool model_call(Interp *I, Value self, const Args *a, Value *out)
 {
     Value v[3];
     NnTensor *x;
-    if (!args_parse(I, "Sequential", a, "inputs, training=, mask=", v) ||
-        !keras_to_tensor(I, v[0], &x))
+    bool training = false;
+    KModel *k = keras_model_data(self);
+    if (!args_parse(I, k->name, a, "inputs, training=, mask=", v) ||
+        (v[1].kind != VAL_UNSET && v[1].kind != VAL_NONE && !value_truth(I, v[1], &training)))
         return false;
-    NnTensor *r = nn_predict(interp_nn(I), keras_model_data(self)->m, x, 1024, NULL);
+    if (native_obj_is(v[0], &keras_tensor_class))
+        return interp_error(I, ERR_TYPE, "calling a model on a KerasTensor (a model inside the "
+                            "functional API) is not supported by nnsh: use its layers");
+    if (!keras_to_tensor(I, v[0], &x))
+        return false;
+    bool ok = keras_model_call(I, self, k, x, training, out);
     nn_tensor_unref(x);
-    return tensor_value_wrap(I, r, TENSOR_TF, out);
+    return ok;
 }
 
 bool keras_to_tensor(Interp *I, Value v, NnTensor **out)
@@ -143,7 +172,10 @@ static bool add_model(Interp *I, KModel *k, KModel *sub)
 static bool add_layer(Interp *I, KModel *k, Value layer)
 {
     NnCtx *ctx = interp_nn(I);
+    if (keras_tensor_input_layer(layer).kind == VAL_OBJ)
+        layer = keras_tensor_input_layer(layer);
     KLayer *L = keras_layer_data(layer);
+    keras_vars_drop(I, k);
     if (!L && keras_model_data(layer))
         return add_model(I, k, keras_model_data(layer));
     if (!L) {
@@ -183,7 +215,7 @@ static bool add_layer(Interp *I, KModel *k, Value layer)
     L->index = nn_model_nlayers(k->m) - 1;
     if (!list_append(I, k->layers, layer))
         return false;
-    return maybe_build(I, k);
+    return maybe_build(I, k) && keras_layer_adopt_weights(I, L, k, L->index);
 }
 
 bool keras_sequential(Interp *I, Value self, const Args *a, Value *out)
@@ -244,7 +276,11 @@ bool keras_model_wrap(Interp *I, NnModel *m, Value *out)
         free(k);
         return false;
     }
-    bool ok = keras_unique_name(I, "sequential", k->name, sizeof k->name);
+    bool ok = true;
+    if (nn_model_name(m)[0])
+        snprintf(k->name, sizeof k->name, "%s", nn_model_name(m));
+    else
+        ok = keras_unique_name(I, "sequential", k->name, sizeof k->name);
     for (int i = 0; ok && i < nn_model_nlayers(m); i++) {
         Value lv;
         ok = keras_layer_new(I, nn_model_layer_config(m, i), false, &lv);
@@ -286,6 +322,7 @@ static bool m_pop(Interp *I, Value self, const Args *a, Value *out)
     ObjList *l = as_list(k->layers);
     if (nn_model_nlayers(k->m) == 0 || l->len == 0)
         return interp_error(I, ERR_TYPE, "There are no layers in the model.");
+    keras_vars_drop(I, k);
     if (nn_model_pop(interp_nn(I), k->m))
         return nn_fail(I);
     Value last = l->items[--l->len];
@@ -385,6 +422,24 @@ static void group_digits(int64_t n, char *buf)
     buf[o] = 0;
 }
 
+/* A Functional model's summary starts with its InputLayer: "[(None, 784)]". */
+static void functional_input_row(StrBuf *sb, KModel *k, const int *pos, char *rule, size_t ll)
+{
+    char name[160], shape[160], lst[170];
+    int nd;
+    int64_t s[NN_MAXDIM];
+    KLayer *L = as_list(k->layers)->len ? keras_layer_data(as_list(k->layers)->items[0]) : NULL;
+    if (!L || L->cfg.kind != NN_LAYER_INPUT || !nn_model_input_shape(k->m, &nd, s))
+        return;
+    snprintf(name, sizeof name, "%s (InputLayer)", L->cfg.name);
+    nn_shape_none_str(nd, s, shape, sizeof shape);
+    snprintf(lst, sizeof lst, "[%s]", shape);
+    const char *row[3] = { name, lst, "0" };
+    print_row(sb, row, pos);
+    memset(rule, ' ', ll);
+    sb_append(sb, rule, ll + 1);
+}
+
 static bool m_summary(Interp *I, Value self, const Args *a, Value *out)
 {
     Value v[5];
@@ -412,6 +467,8 @@ static bool m_summary(Interp *I, Value self, const Args *a, Value *out)
     memset(rule, '=', (size_t)ll);
     sb_append(&sb, rule, (size_t)ll + 1);
     int64_t trainable = 0, total = 0;
+    if (k->functional)
+        functional_input_row(&sb, k, pos, rule, (size_t)ll);
     for (int i = 0; i < nn_model_nlayers(k->m); i++) {
         const NnLayerConfig *c = nn_model_layer_config(k->m, i);
         char name[160], shape[160], params[32];
@@ -550,6 +607,7 @@ static bool m_get_weights(Interp *I, Value self, const Args *a, Value *out)
         return false;
     if (!nn_model_is_built(k->m))
         return true;
+    keras_weights_use(I, k);
     for (int i = 0; i < nn_model_nlayers(k->m); i++)
         for (int j = 0; j < nn_model_layer_nweights(k->m, i); j++) {
             Value t;
@@ -588,6 +646,7 @@ static bool m_set_weights(Interp *I, Value self, const Args *a, Value *out)
                 nn_tensor_unref(t);
         }
     value_decref(items);
+    keras_weights_changed(I, k);
     if (!ok)
         return false;
     *out = val_none();
@@ -664,6 +723,8 @@ static bool m_save(Interp *I, Value self, const Args *a, Value *out)
     if (note)
         interp_warn(I, "%s: written in nnsh's model format (a zip of config.json and .npy "
                     "weights, read by numpy.load and tf.keras.models.load_model), not HDF5/Keras v3", p);
+    keras_weights_use(I, k);
+    nn_model_set_name(k->m, k->name);
     if (nn_model_save(interp_nn(I), k->m, p))
         return nn_fail(I);
     *out = val_none();
@@ -680,6 +741,7 @@ static bool m_save_weights(Interp *I, Value self, const Args *a, Value *out)
         return false;
     if (note)
         interp_warn(I, "%s: written in nnsh's weights format (a zip of .npy entries), not HDF5", p);
+    keras_weights_use(I, KM(self));
     if (nn_model_save_weights(interp_nn(I), KM(self)->m, p))
         return nn_fail(I);
     *out = val_none();
@@ -694,8 +756,10 @@ static bool m_load_weights(Interp *I, Value self, const Args *a, Value *out)
     if (!args_parse(I, "load_weights", a, "filepath, by_name=, skip_mismatch=, options=", v) ||
         !path_arg(I, "load_weights", v[0], &p, &note))
         return false;
+    keras_weights_use(I, KM(self));
     if (nn_model_load_weights(interp_nn(I), KM(self)->m, p))
         return nn_fail(I);
+    keras_weights_changed(I, KM(self));
     *out = val_none();
     return true;
 }
@@ -810,7 +874,7 @@ static bool model_getattr(Interp *I, Value self, const char *name, Value *out, b
         ObjList *src = as_list(k->layers);
         for (size_t i = 0; i < src->len; i++) {
             KLayer *L = keras_layer_data(src->items[i]);
-            if (L && L->cfg.kind == NN_LAYER_INPUT)
+            if (L && L->cfg.kind == NN_LAYER_INPUT && !k->functional)
                 continue;
             if (!list_append(I, l, src->items[i])) {
                 value_decref(l);
@@ -856,11 +920,12 @@ static bool model_getattr(Interp *I, Value self, const char *name, Value *out, b
         return interp_error(I, ERR_ATTRIBUTE, "The layer \"%s\" has never been called and thus "
                             "has no defined %s shape.", k->name, name[0] == 'i' ? "input" : "output");
     }
-    if (strcmp(name, "weights") == 0 || strcmp(name, "trainable_weights") == 0 ||
-        strcmp(name, "variables") == 0 || strcmp(name, "trainable_variables") == 0) {
-        Args none = { 0 };
-        return m_get_weights(I, self, &none, out);
-    }
+    if (strcmp(name, "weights") == 0 || strcmp(name, "variables") == 0)
+        return keras_var_list(I, k, -1, 0, out);
+    if (strcmp(name, "trainable_weights") == 0 || strcmp(name, "trainable_variables") == 0)
+        return keras_var_list(I, k, -1, 1, out);
+    if (strcmp(name, "non_trainable_weights") == 0 || strcmp(name, "non_trainable_variables") == 0)
+        return keras_var_list(I, k, -1, 2, out);
     *found = false;
     return true;
 }
