@@ -106,11 +106,13 @@ static NnStatus check_shape(NnCtx *ctx, int ndim, const int64_t *shape)
     for (int i = 0; i < ndim; i++)
         if (shape[i] < 0)
             return nn_error(ctx, NN_EARG, "negative dimensions are not allowed");
-    /* numpy's rule: the product of the nonzero dimensions must fit even
-     * when another dimension is 0 (the strides are computed from it) */
+    /* The product of the nonzero dimensions must fit in an int64 even when
+     * another dimension is 0 (the strides are computed from it).  A product
+     * that fits but whose bytes do not is a memory error, raised where the
+     * bytes are computed, naming the size. */
     int64_t n = 1;
     for (int i = 0; i < ndim; i++) {
-        if (shape[i] > 1 && n > INT64_MAX / 16 / shape[i])
+        if (shape[i] > 1 && n > INT64_MAX / shape[i])
             return nn_error(ctx, NN_EARG, "array is too big; `arr.size * arr.dtype.itemsize` "
                             "is larger than the maximum possible size.");
         if (shape[i] > 0)

@@ -85,9 +85,11 @@ static void test_memory_messages(void **state)
     assert_int_equal(nn_status(ctx), NN_ENOMEM);
     assert_string_equal(nn_errmsg(ctx),
         "cannot allocate 32 EiB for a tensor of shape (4611686018427387904,) and dtype float64");
-    int64_t over[2] = {INT64_MAX / 2, 5};
+    int64_t over[2] = {INT64_MAX / 2, 5};   /* the element count itself overflows */
     assert_null(nn_tensor_empty(ctx, NN_U8, 2, over));
-    assert_int_equal(nn_status(ctx), NN_ENOMEM);
+    assert_int_equal(nn_status(ctx), NN_EARG);
+    assert_string_equal(nn_errmsg(ctx), "array is too big; `arr.size * arr.dtype.itemsize` "
+                        "is larger than the maximum possible size.");
     int64_t neg[1] = {-1};
     assert_null(nn_tensor_new(ctx, NN_F32, 1, neg));
     assert_string_equal(nn_errmsg(ctx), "negative dimensions are not allowed");
