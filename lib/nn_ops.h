@@ -153,5 +153,14 @@ NnTensor *nn_random_permutation(NnCtx *ctx, int64_t n);
 /* The built-in GEMM's micro-kernel chosen for this CPU: "avx512", "avx2"
  * or "base" (for bench and tests). */
 const char *nn_gemm_builtin_isa(void);
+/* ---- additions (tensor language part, nn_linalg_extra.c) ----
+ * Square-matrix algebra via LU with partial pivoting in float64, batched
+ * over leading dimensions; float32 in -> float32 out, else float64.
+ * A singular matrix is NN_EARG "Singular matrix"; a non-square one NN_EDIM. */
+NnTensor *nn_linalg_inv(NnCtx *ctx, const NnTensor *a);      /* (..., n, n) */
+NnTensor *nn_linalg_det(NnCtx *ctx, const NnTensor *a);      /* (..., n, n) -> (...) */
+/* x with a @ x = b: b (..., n) or (..., n, k) with the batch of a. */
+NnTensor *nn_linalg_solve(NnCtx *ctx, const NnTensor *a, const NnTensor *b);
+
 
 #endif

@@ -17,4 +17,35 @@ bool np_given(Value v);
 extern const NativeDef np_create_defs[];   /* mod_np_shape.c */
 extern const NativeDef np_shape_defs[];    /* mod_np_shape.c */
 
+/* ---- mod_np_extra.c / mod_np_more.c / mod_np_rng.c ---- */
+/* t as a numpy result (0-d -> numpy scalar); NULL t raises lib's error.
+ * Takes the reference. */
+bool np_wrap(Interp *I, NnTensor *t, Value *out);
+/* d[di] = s[si] keeping integer precision. */
+void np_copy_elem(NnTensor *d, int64_t di, const NnTensor *s, int64_t si);
+/* A list (or tuple) of numpy arrays; takes the n references (NULL entries
+ * raise lib's error). */
+bool np_tensor_list(Interp *I, NnTensor **ts, int n, bool tuple, Value *out);
+/* The offset diagonal of axes ax1, ax2 as a new last axis (new reference;
+ * NULL with the error raised). */
+NnTensor *np_diagonal_of(Interp *I, NnTensor *t, int64_t off, int ax1, int ax2);
+/* Calls numpy.NAME with self prepended to the arguments (array methods
+ * that mirror a numpy function: a.repeat, a.swapaxes, ...). */
+bool np_method_via(Interp *I, const char *name, Value self, const Args *a, Value *out);
+
+extern const NativeDef np_extra_defs[];        /* mod_np_extra.c */
+extern const NativeDef np_more_defs[];         /* mod_np_more.c */
+extern const NativeDef np_search_defs[];       /* mod_np_search.c */
+extern const NativeDef np_linalg_more_defs[];  /* mod_np_more.c: numpy.linalg */
+extern const NativeDef np_random_more_defs[];  /* mod_np_rng.c: numpy.random */
+/* Array methods added to tensor_methods (mod_np_more.c). */
+bool np_m_nonzero(Interp *I, Value self, const Args *a, Value *out);
+bool np_m_repeat(Interp *I, Value self, const Args *a, Value *out);
+bool np_m_swapaxes(Interp *I, Value self, const Args *a, Value *out);
+bool np_m_cumprod(Interp *I, Value self, const Args *a, Value *out);
+bool np_m_trace(Interp *I, Value self, const Args *a, Value *out);
+bool np_m_diagonal(Interp *I, Value self, const Args *a, Value *out);
+bool np_m_ptp(Interp *I, Value self, const Args *a, Value *out);
+bool np_m_view(Interp *I, Value self, const Args *a, Value *out);
+
 #endif

@@ -332,7 +332,7 @@ bool mod_np_random_create(Interp *I, Value *out)
     if (!module_new(I, "numpy.random", "numpy's random numbers (legacy RandomState algorithms; "
                     "the same numbers as numpy for the same seed).", &m))
         return false;
-    if (!module_add_natives(I, m, np_random_defs)) {
+    if (!module_add_natives(I, m, np_random_defs) || !module_add_natives(I, m, np_random_more_defs)) {
         value_decref(m);
         return false;
     }
@@ -380,7 +380,7 @@ bool mod_np_linalg_create(Interp *I, Value *out)
     Value m;
     if (!module_new(I, "numpy.linalg", "numpy's linear algebra (norm).", &m))
         return false;
-    if (!module_add_natives(I, m, np_linalg_defs)) {
+    if (!module_add_natives(I, m, np_linalg_defs) || !module_add_natives(I, m, np_linalg_more_defs)) {
         value_decref(m);
         return false;
     }
