@@ -270,6 +270,8 @@ static NnStatus txt_read(Txt *t, char ***names, int *nnames)
     for (int64_t k = 0; k < t->o->skiprows && !st && !eof; k++)
         st = txt_getline(t, &eof);
     while (!st && (t->o->max_rows < 0 || t->rows < t->o->max_rows)) {
+        if ((t->lineno & 4095) == 4095 && nn_interrupted(t->ctx))
+            return NN_EINTR;   /* Ctrl-C in a large table */
         if ((st = txt_getline(t, &eof)) || eof)
             break;
         if (want_names) {

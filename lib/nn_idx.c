@@ -37,7 +37,10 @@ static NnStatus idx_read(IdxIn *in, void *buf, size_t n, size_t *got)
 {
     size_t total = 0;
     while (total < n) {
-        unsigned chunk = n - total > (1u << 30) ? (1u << 30) : (unsigned)(n - total);
+        /* 16 MiB at a time, polling the interrupt hook (Ctrl-C in a large load) */
+        if (total && nn_interrupted(in->ctx))
+            return NN_EINTR;
+        unsigned chunk = n - total > (1u << 24) ? (1u << 24) : (unsigned)(n - total);
         int r = gzread(in->gz, (char *)buf + total, chunk);
         if (r < 0) {
             int err;

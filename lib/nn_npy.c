@@ -340,15 +340,28 @@ typedef struct {
     uint64_t total, pos;
 } Src;
 
+/* Reads in 16 MiB pieces, polling the interrupt hook between them, so
+ * Ctrl-C stops a large load. */
+#define SRC_CHUNK ((size_t)16 << 20)
+
 static NnStatus src_read(Src *s, void *buf, size_t n, const char *what)
 {
-    int64_t got = n ? s->rd(s->ud, buf, n) : 0;
-    if (got < 0)
-        return nn_error(s->ctx, NN_EIO, "%s: read error", s->name);
-    s->pos += (uint64_t)got;
-    if ((size_t)got < n)
-        return nn_error(s->ctx, NN_EFORMAT, "%s: file ends inside the %s (%lld of %zu bytes)",
-                        s->name, what, (long long)got, n);
+    size_t done = 0;
+    while (done < n) {
+        size_t want = n - done > SRC_CHUNK ? SRC_CHUNK : n - done;
+        if (done && nn_interrupted(s->ctx))
+            return NN_EINTR;
+        int64_t got = s->rd(s->ud, (char *)buf + done, want);
+        if (got < 0)
+            return nn_error(s->ctx, NN_EIO, "%s: read error", s->name);
+        s->pos += (uint64_t)got;
+        done += (size_t)got;
+        if ((size_t)got < want)
+            break;
+    }
+    if (done < n)
+        return nn_error(s->ctx, NN_EFORMAT, "%s: file ends inside the %s (%zu of %zu bytes)",
+                        s->name, what, done, n);
     return NN_OK;
 }
 
