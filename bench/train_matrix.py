@@ -7,7 +7,9 @@ peak RSS is per configuration, prints a table and writes results.json.
 Matrix: Fashion-MNIST MLPs 784-128-10, 784-64-32-10, 784-512-512-10 at
 batch 32 and 128 with 1 and 2 threads; a CNN (Conv2D 32 3x3, MaxPool,
 Flatten, Dense 128, Dense 10) at batch 64 on a subset; predict on the
-10,000 test images.  Seconds per epoch are the median of epochs 2..n.
+10,000 test images.  Seconds per epoch are the median of epochs 2..n; each
+setting runs --repeats times (2) and keeps its best median, nnsh and
+PyTorch alike (PyTorch's 2-thread runs once), since the machine is shared.
 
 PyTorch 1.13 with 2 threads on a 2-core machine is many times slower than
 with 1 (its OpenMP and OpenBLAS pools fight); its 2-thread runs are cut to
@@ -44,6 +46,23 @@ def run_json(cmd):
     return out
 
 
+def run_best(cmd, repeats):
+    """Best of `repeats` runs by median epoch time (a shared machine is noisy);
+    every run's median is kept in "run_medians"."""
+    best, meds = None, []
+    for _ in range(repeats):
+        r = run_json(cmd)
+        if not r:
+            continue
+        r["epoch_median"] = median_epoch(r)
+        meds.append(r["epoch_median"])
+        if best is None or r["epoch_median"] < best["epoch_median"]:
+            best = r
+    if best:
+        best["run_medians"] = meds
+    return best
+
+
 def median_epoch(r):
     t = r["epoch_times"]
     return statistics.median(t[1:] if len(t) > 1 else t)
@@ -61,7 +80,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--builddir", default=os.environ.get("top_builddir", "."))
     ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--torch2-steps", type=int, default=150)
+    ap.add_argument("--torch2-steps", type=int, default=100)
+    ap.add_argument("--repeats", type=int, default=2,
+                    help="runs per setting, best median kept (PyTorch 2-thread: one run)")
     ap.add_argument("--quick", action="store_true", help="784-128-10 only")
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
@@ -94,9 +115,8 @@ def main():
                 cmd += ["--subset", str(subset)]
             if model != "cnn":
                 cmd += ["--gemm-step"]
-            r = run_json(cmd)
+            r = run_best(cmd, a.repeats)
             if r:
-                r["epoch_median"] = median_epoch(r)
                 row["nnsh"][t] = r
             if not have_torch:
                 continue
@@ -106,9 +126,8 @@ def main():
                 cmd += ["--subset", str(subset)]
             if t == 2:
                 cmd += ["--max-steps", str(a.torch2_steps if model != "cnn" else 20)]
-            r = run_json(cmd)
+            r = run_best(cmd, a.repeats if t == 1 else 1)
             if r:
-                r["epoch_median"] = median_epoch(r)
                 row["torch"][t] = r
         rows.append(row)
         report_row(row, rates)
@@ -219,6 +238,7 @@ def finish(rows, rates, pred, script, wall):
               "%.3f s/epoch vs %.3f s calling lib directly (%+.1f%%), accuracy %.4f" % (
                   script["epoch_median"], lib, 100 * (script["epoch_median"] / lib - 1),
                   script["test_accuracy"]))
+    goals(rows, rates)
     print("matrix wall time %.0f s" % wall)
     out = {"gemm_gflops": rates, "predict_seconds": pred, "interpreter": script,
            "wall_seconds": wall, "configs": []}
@@ -228,6 +248,39 @@ def finish(rows, rates, pred, script, wall):
                                "samples": row["subset"], "nnsh": row["nnsh"],
                                "torch": row["torch"], "headline": d})
     return out
+
+
+def goals(rows, rates):
+    """The issue's targets, checked on this run (measured, never asserted)."""
+    data_mib = 60000 * 784 * 4 / 2**20
+    print("goals (issue 9), this run:")
+    for row in rows:
+        if row["model"] == "cnn":
+            continue
+        d, n, t = derived(row, rates), row["nnsh"], row["torch"]
+        want = 2.0 if row["batch"] == 32 else 1.5
+        notes = []
+        if "ratio" in d:
+            notes.append("torch/nnsh %.2f (goal >= %.1f) %s" % (
+                d["ratio"], want, "ok" if d["ratio"] >= want else "MISSED"))
+        if 1 in n and 2 in n:
+            r = n[2]["epoch_median"] / n[1]["epoch_median"]
+            notes.append("2thr/1thr %.2f %s" % (r, "ok" if r <= 1.0 else "SLOWER"))
+        if 1 in t and 2 in n:
+            da = abs(n[2]["test_accuracy"] - t[1]["test_accuracy"]) * 100
+            notes.append("acc diff %.2f pt %s" % (da, "ok" if da <= 1.0 else "MISSED"))
+        rss = max(v["peak_rss_mib"] for v in n.values()) if n else 0
+        notes.append("RSS %.0f MiB (limit %.0f) %s" % (rss, 2 * data_mib + 64,
+                                                       "ok" if rss <= 2 * data_mib + 64 else "MISSED"))
+        if row["model"] == "mlp512" and row["batch"] == 128 and 2 in n:
+            b = n[2]["epoch_median"] / d["flop_bound"][2]
+            notes.append("%.2fx FLOP bound (goal <= 1.6) %s" % (b, "ok" if b <= 1.6 else "MISSED"))
+        print("  %-15s b%-4d %s" % (row["label"], row["batch"], "; ".join(notes)))
+    c = [r for r in rows if r["model"] == "mlp128" and r["batch"] == 32]
+    if c and 1 in c[0]["nnsh"] and "gemm_step_us" in c[0]["nnsh"][1]:
+        n = c[0]["nnsh"][1]
+        print("  per-step time beyond GEMM, 784-128-10 b32 1 thr: %.0f us (goal < 50)" % (
+            n["epoch_median"] / n["steps"] * 1e6 - n["gemm_step_us"]))
 
 
 def fmt(v):
