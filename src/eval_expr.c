@@ -723,7 +723,12 @@ static bool eval_node(Interp *I, const Node *n, Value *out)
     case NODE_TRUE: *out = val_bool(true); return true;
     case NODE_FALSE: *out = val_bool(false); return true;
     case NODE_NONE: *out = val_none(); return true;
-    case NODE_ELLIPSIS: return str_from_cstr(I, "Ellipsis", out);
+    case NODE_ELLIPSIS: {   /* the built-in singleton (tensor_install adds it) */
+        bool found = false;
+        if (!dict_get_str(I, I->builtins, "Ellipsis", out, &found))
+            return false;
+        return found || str_from_cstr(I, "Ellipsis", out);
+    }
     case NODE_LIST: case NODE_TUPLE: case NODE_SET: return eval_display(I, n, out);
     case NODE_DICT: return eval_dict(I, n, out);
     case NODE_UNARY: {

@@ -611,7 +611,11 @@ static bool add_np_names(Interp *I, Value m)
             value_decref(d);
         }
     }
-    Value po;
+    Value po, nd;
+    if (ok && (ok = tensor_np_type(I, &nd))) {   /* isinstance(x, np.ndarray) */
+        ok = module_set(I, m, "ndarray", nd);
+        value_decref(nd);
+    }
     ok = ok && module_set(I, m, "nan", val_float(NAN)) && module_set(I, m, "NaN", val_float(NAN)) &&
          module_set(I, m, "inf", val_float(INFINITY)) && module_set(I, m, "Inf", val_float(INFINITY)) &&
          module_set(I, m, "pi", val_float(M_PI)) && module_set(I, m, "e", val_float(M_E)) &&

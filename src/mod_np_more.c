@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <math.h>
+#include <float.h>
 #include "mod_np.h"
 
 #define UNUSED_SELF (void)self
@@ -749,6 +750,158 @@ static bool np_ndim(Interp *I, Value self, const Args *a, Value *out)
     return np_size_ndim(I, a, false, out);
 }
 
+/* ---- finfo / iinfo ---- */
+
+typedef struct {
+    NnDType dt;
+} InfoObj;
+
+static bool info_dtype(Interp *I, const Args *a, const char *fname, bool fl, NnDType *dt)
+{
+    Value v[1];
+    if (!args_parse(I, fname, a, fl ? "dtype" : "int_type", v))
+        return false;
+    NnTensor *t = tensor_value_get(v[0]);
+    if (t)
+        *dt = t->dtype;
+    else if (v[0].kind == VAL_FLOAT)
+        *dt = NN_F64;
+    else if (v[0].kind == VAL_INT)
+        *dt = NN_I64;
+    else if (!tensor_dtype_from_value(I, v[0], dt))
+        return false;
+    if (fl && !nn_dtype_is_float(*dt))
+        return interp_error(I, ERR_VALUE, "data type <class 'numpy.%s'> not inexact", nn_dtype_name(*dt));
+    if (!fl && !nn_dtype_is_int(*dt))
+        return interp_error(I, ERR_VALUE, "Invalid integer data type '%c'.", nn_dtype_is_float(*dt) ? 'f' : 'b');
+    return true;
+}
+
+static bool info_scalar(Interp *I, NnDType dt, double v, Value *out)
+{
+    return tensor_value_wrap(I, nn_tensor_scalar(interp_nn(I), dt, v), TENSOR_SCALAR, out);
+}
+
+static bool finfo_getattr(Interp *I, Value self, const char *name, Value *out, bool *found)
+{
+    InfoObj *o = ((ObjNativeObj *)self.as.o)->data;
+    bool f32 = o->dt == NN_F32;
+    *found = true;
+    if (strcmp(name, "eps") == 0)
+        return info_scalar(I, o->dt, f32 ? FLT_EPSILON : DBL_EPSILON, out);
+    if (strcmp(name, "max") == 0)
+        return info_scalar(I, o->dt, f32 ? FLT_MAX : DBL_MAX, out);
+    if (strcmp(name, "min") == 0)
+        return info_scalar(I, o->dt, f32 ? -FLT_MAX : -DBL_MAX, out);
+    if (strcmp(name, "tiny") == 0 || strcmp(name, "smallest_normal") == 0)
+        return info_scalar(I, o->dt, f32 ? FLT_MIN : DBL_MIN, out);
+    if (strcmp(name, "resolution") == 0)
+        return info_scalar(I, o->dt, f32 ? 1e-6 : 1e-15, out);
+    if (strcmp(name, "epsneg") == 0)
+        return info_scalar(I, o->dt, f32 ? FLT_EPSILON / 2 : DBL_EPSILON / 2, out);
+    if (strcmp(name, "bits") == 0)
+        *out = val_int(f32 ? 32 : 64);
+    else if (strcmp(name, "precision") == 0)
+        *out = val_int(f32 ? 6 : 15);
+    else if (strcmp(name, "dtype") == 0)
+        return tensor_dtype_value(I, o->dt, DTYPE_NP, out);
+    else
+        *found = false;
+    return true;
+}
+
+static bool iinfo_getattr(Interp *I, Value self, const char *name, Value *out, bool *found)
+{
+    InfoObj *o = ((ObjNativeObj *)self.as.o)->data;
+    int bits = o->dt == NN_U8 ? 8 : o->dt == NN_I32 ? 32 : 64;
+    *found = true;
+    if (strcmp(name, "min") == 0)
+        *out = val_int(o->dt == NN_U8 ? 0 : o->dt == NN_I32 ? INT32_MIN : INT64_MIN);
+    else if (strcmp(name, "max") == 0)
+        *out = val_int(o->dt == NN_U8 ? 255 : o->dt == NN_I32 ? INT32_MAX : INT64_MAX);
+    else if (strcmp(name, "bits") == 0)
+        *out = val_int(bits);
+    else if (strcmp(name, "dtype") == 0)
+        return tensor_dtype_value(I, o->dt, DTYPE_NP, out);
+    else
+        *found = false;
+    return true;
+}
+
+static bool finfo_repr(Interp *I, Value self, StrBuf *sb)
+{
+    InfoObj *o = ((ObjNativeObj *)self.as.o)->data;
+    (void)I;
+    if (o->dt == NN_F32)
+        sb_puts(sb, "finfo(resolution=1e-06, min=-3.4028235e+38, max=3.4028235e+38, dtype=float32)");
+    else
+        sb_puts(sb, "finfo(resolution=1e-15, min=-1.7976931348623157e+308, max=1.7976931348623157e+308, dtype=float64)");
+    return true;
+}
+
+static bool iinfo_repr(Interp *I, Value self, StrBuf *sb)
+{
+    InfoObj *o = ((ObjNativeObj *)self.as.o)->data;
+    Value mn, mx;
+    bool f;
+    iinfo_getattr(I, self, "min", &mn, &f);
+    iinfo_getattr(I, self, "max", &mx, &f);
+    sb_printf(sb, "iinfo(min=%lld, max=%lld, dtype=%s)", (long long)mn.as.i, (long long)mx.as.i,
+              nn_dtype_name(o->dt));
+    return true;
+}
+
+/* print(np.iinfo(t)): numpy's table. */
+static bool iinfo_str(Interp *I, Value self, StrBuf *sb)
+{
+    InfoObj *o = ((ObjNativeObj *)self.as.o)->data;
+    Value mn, mx;
+    bool f;
+    const char *rule = "---------------------------------------------------------------";
+    iinfo_getattr(I, self, "min", &mn, &f);
+    iinfo_getattr(I, self, "max", &mx, &f);
+    sb_printf(sb, "Machine parameters for %s\n%s\nmin = %lld\nmax = %lld\n%s\n", nn_dtype_name(o->dt),
+              rule, (long long)mn.as.i, (long long)mx.as.i, rule);
+    return true;
+}
+
+static const char *const finfo_attrs[] = {"eps", "max", "min", "tiny", "smallest_normal", "resolution",
+                                          "epsneg", "bits", "precision", "dtype", NULL};
+static const char *const iinfo_attrs[] = {"min", "max", "bits", "dtype", NULL};
+static const NativeClass finfo_class = {
+    .name = "finfo", .module = "numpy", .finalize = free, .getattr = finfo_getattr, .repr = finfo_repr,
+    .attrs = finfo_attrs, .doc = "Machine limits of a float type: eps, max, min, tiny, resolution.",
+};
+static const NativeClass iinfo_class = {
+    .name = "iinfo", .module = "numpy", .finalize = free, .getattr = iinfo_getattr, .repr = iinfo_repr, .str = iinfo_str,
+    .attrs = iinfo_attrs, .doc = "Machine limits of an integer type: min, max, bits.",
+};
+
+static bool info_new(Interp *I, const Args *a, bool fl, Value *out)
+{
+    NnDType dt;
+    if (!info_dtype(I, a, fl ? "finfo" : "iinfo", fl, &dt))
+        return false;
+    InfoObj *o = malloc(sizeof *o);
+    if (!o)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    o->dt = dt;
+    return native_obj_new(I, fl ? &finfo_class : &iinfo_class, o, out);
+}
+
+static bool np_finfo(Interp *I, Value self, const Args *a, Value *out)
+{
+    UNUSED_SELF;
+    return info_new(I, a, true, out);
+}
+
+static bool np_iinfo(Interp *I, Value self, const Args *a, Value *out)
+{
+    UNUSED_SELF;
+    return info_new(I, a, false, out);
+}
+
+
 #define D(name, fn, sig, doc) {name, fn, sig, doc}
 
 const NativeDef np_more_defs[] = {
@@ -774,5 +927,7 @@ const NativeDef np_more_defs[] = {
     D("copy", np_copy, "copy(a)", "An array copy of a."),
     D("size", np_size, "size(a, axis=None)", "Number of elements (along axis)."),
     D("ndim", np_ndim, "ndim(a)", "Number of dimensions."),
+    D("finfo", np_finfo, "finfo(dtype)", "Machine limits of a float type.\n  np.finfo(np.float32).eps"),
+    D("iinfo", np_iinfo, "iinfo(int_type)", "Machine limits of an integer type.\n  np.iinfo(np.int32).max"),
     {NULL, NULL, NULL, NULL}
 };

@@ -462,13 +462,13 @@ static const NativeDef randomstate_methods[] = {
 };
 
 static const NativeClass generator_class = {
-    .name = "Generator", .finalize = free, .repr = rng_repr, .methods = generator_methods,
+    .name = "Generator", .module = "numpy.random._generator", .finalize = free, .repr = rng_repr, .methods = generator_methods,
     .doc = "numpy's Generator API over the session's generator (default_rng(seed) reseeds it;\n"
            "the numbers repeat in nnsh but differ from numpy's PCG64 stream).",
 };
 
 static const NativeClass randomstate_class = {
-    .name = "RandomState", .finalize = free, .repr = rs_repr, .methods = randomstate_methods,
+    .name = "RandomState", .module = "numpy.random.mtrand", .finalize = free, .repr = rs_repr, .methods = randomstate_methods,
     .doc = "numpy's RandomState over the session's generator (the legacy algorithms:\n"
            "RandomState(seed) draws numpy's numbers for that seed).",
 };

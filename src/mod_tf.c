@@ -841,9 +841,20 @@ static bool mod_tf_compat_v1_create(Interp *I, Value *out)
     return ok ? true : interp_error(I, ERR_IMPORT, "No module named 'tensorflow.compat.v1'");
 }
 
+/* The built-in `Ellipsis`: the one instance of the ellipsis class. */
+static bool add_ellipsis(Interp *I)
+{
+    Value e;
+    if (!native_obj_new(I, &tensor_ellipsis_class, NULL, &e))
+        return false;
+    bool ok = interp_add_builtin(I, "Ellipsis", e);
+    value_decref(e);
+    return ok;
+}
+
 bool tensor_install(Interp *I)
 {
-    return interp_register_module(I, "tensorflow", mod_tf_create) &&
+    return add_ellipsis(I) && interp_register_module(I, "tensorflow", mod_tf_create) &&
            interp_register_module(I, "tensorflow.math", mod_tf_math_create) &&
            interp_register_module(I, "tensorflow.nn", mod_tf_nn_create) &&
            interp_register_module(I, "tensorflow.random", mod_tf_random_create) &&

@@ -33,12 +33,24 @@ static void index_free(Index *ix)
         nn_tensor_unref(ix->items[i].arr);
 }
 
-/* `...` evaluates to the string "Ellipsis" in nnsh (no str is a valid index). */
+/* The Ellipsis singleton (`...`): an instance of this class, made once by
+ * tensor_install as the built-in `Ellipsis`. */
+static bool ellipsis_repr(Interp *I, Value self, StrBuf *sb)
+{
+    (void)I;
+    (void)self;
+    sb_puts(sb, "Ellipsis");
+    return true;
+}
+
+const NativeClass tensor_ellipsis_class = {
+    .name = "ellipsis", .repr = ellipsis_repr,
+    .doc = "The Ellipsis singleton, written `...`: a[..., 0] indexes the last axis.",
+};
+
 static bool is_ellipsis(Value v)
 {
-    if (val_is_obj(v, OBJ_STR))
-        return strcmp(str_cstr(v), "Ellipsis") == 0;
-    return val_is_obj(v, OBJ_TYPE) ? false : strcmp(value_type_name(v), "ellipsis") == 0;
+    return native_obj_is(v, &tensor_ellipsis_class);
 }
 
 /* An array-like index: a list/tuple of numbers or a tensor. */

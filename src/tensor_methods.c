@@ -9,9 +9,10 @@
 #include <math.h>
 #include "tensor_value.h"
 #include "autodiff.h"
+#include "mod_np.h"
 
 const char *const tensor_attr_names[] = {
-    "shape", "dtype", "ndim", "size", "T", "itemsize", "nbytes", NULL
+    "shape", "dtype", "ndim", "size", "T", "itemsize", "nbytes", "strides", NULL
 };
 
 /* t with its axes reversed (a.T), recorded on active tapes. */
@@ -47,7 +48,12 @@ bool tensor_getattr(Interp *I, Value self, const char *name, Value *out, bool *f
         *out = val_int((int64_t)nn_dtype_size(t->dtype));
     else if (strcmp(name, "nbytes") == 0)
         *out = val_int(nn_tensor_numel(t) * (int64_t)nn_dtype_size(t->dtype));
-    else if (strcmp(name, "T") == 0)
+    else if (strcmp(name, "strides") == 0 && !tf) {   /* bytes, as numpy */
+        int64_t st[NN_MAXDIM];
+        for (int d = 0; d < t->ndim; d++)
+            st[d] = t->strides[d] * (int64_t)nn_dtype_size(t->dtype);
+        return tensor_shape_tuple(I, t->ndim, st, out);
+    } else if (strcmp(name, "T") == 0)
         return tensor_value_wrap(I, reversed(I, t), self_fl(self), out);
     else
         *found = false;
@@ -509,5 +515,13 @@ const NativeDef tensor_methods[] = {
     {"fill", m_fill, "fill(value)", "Sets every element to value (in place)."},
     {"sort", m_sort, "sort(axis=-1)", "Sorts in place."},
     {"argsort", m_argsort, "argsort(axis=-1)", "Indices that sort the array."},
+    {"nonzero", np_m_nonzero, "nonzero()", "Indices of the non-zero elements, one array per axis."},
+    {"repeat", np_m_repeat, "repeat(repeats, axis=None)", "Each element repeated."},
+    {"swapaxes", np_m_swapaxes, "swapaxes(axis1, axis2)", "Two axes interchanged."},
+    {"cumprod", np_m_cumprod, "cumprod(axis=None)", "Running product."},
+    {"trace", np_m_trace, "trace(offset=0, axis1=0, axis2=1)", "Sum along the diagonal."},
+    {"diagonal", np_m_diagonal, "diagonal(offset=0, axis1=0, axis2=1)", "The diagonal."},
+    {"ptp", np_m_ptp, "ptp(axis=None)", "Range of values (max - min)."},
+    {"view", np_m_view, "view(dtype=None)", "A new array object on the same data."},
     {NULL, NULL, NULL, NULL}
 };

@@ -31,28 +31,28 @@ static bool tv_to_int(Interp *I, Value self, int64_t *out);
 /* tensor_inplace.c */
 bool tensor_inplace(Interp *I, BinOp op, Value self, Value rhs, Value *out, bool *handled);
 
-#define TENSOR_CLASS(NAME, DOC) { \
+#define TENSOR_CLASS(NAME, MOD, DOC) { \
     .name = NAME, .finalize = tensor_finalize, .getattr = tensor_getattr, \
     .repr = tensor_repr, .str = tensor_str, .binop = tv_binop, .compare = tv_compare, \
     .unop = tv_unop, .getitem = tensor_getitem, .setitem = tensor_setitem, \
     .len = tv_len, .iter = tv_iter, .truth = tv_truth, .to_float = tv_to_float, \
     .to_int = tv_to_int, .attrs = tensor_attr_names, .methods = tensor_methods, .doc = DOC, \
-    .inplace = tensor_inplace }
+    .inplace = tensor_inplace, .module = MOD }
 
-static const NativeClass tf_class = TENSOR_CLASS("EagerTensor",
+static const NativeClass tf_class = TENSOR_CLASS("EagerTensor", "tensorflow.python.framework.ops",
     "A TensorFlow tensor: immutable, printed as tf.Tensor(value, shape=..., dtype=...).\n"
     "Made by tf.constant, tf.zeros, tf ops; .numpy() gives a numpy array.");
-static const NativeClass np_class = TENSOR_CLASS("ndarray",
+static const NativeClass np_class = TENSOR_CLASS("ndarray", "numpy",
     "A numpy array: printed as numpy prints it, supports item assignment.\n"
     "Made by np.array, np.zeros, np.arange, ...");
 /* numpy scalars: one class per dtype so type(x).__name__ is numpy's. */
 static const NativeClass scalar_classes[NN_NDTYPES] = {
-    [NN_BOOL] = TENSOR_CLASS("bool_", "A numpy bool scalar."),
-    [NN_U8] = TENSOR_CLASS("uint8", "A numpy uint8 scalar."),
-    [NN_I32] = TENSOR_CLASS("int32", "A numpy int32 scalar."),
-    [NN_I64] = TENSOR_CLASS("int64", "A numpy int64 scalar."),
-    [NN_F32] = TENSOR_CLASS("float32", "A numpy float32 scalar."),
-    [NN_F64] = TENSOR_CLASS("float64", "A numpy float64 scalar."),
+    [NN_BOOL] = TENSOR_CLASS("bool_", "numpy", "A numpy bool scalar."),
+    [NN_U8] = TENSOR_CLASS("uint8", "numpy", "A numpy uint8 scalar."),
+    [NN_I32] = TENSOR_CLASS("int32", "numpy", "A numpy int32 scalar."),
+    [NN_I64] = TENSOR_CLASS("int64", "numpy", "A numpy int64 scalar."),
+    [NN_F32] = TENSOR_CLASS("float32", "numpy", "A numpy float32 scalar."),
+    [NN_F64] = TENSOR_CLASS("float64", "numpy", "A numpy float64 scalar."),
 };
 
 static void var_finalize(void *data)
@@ -65,7 +65,8 @@ static void var_finalize(void *data)
 
 /* tf.Variable: the tensor classes' slots, with its own attributes and display. */
 const NativeClass tensor_variable_class = {
-    .name = "ResourceVariable", .finalize = var_finalize, .getattr = autodiff_var_getattr,
+    .name = "ResourceVariable", .module = "tensorflow.python.ops.resource_variable_ops",
+    .finalize = var_finalize, .getattr = autodiff_var_getattr,
     .repr = autodiff_var_repr, .str = autodiff_var_repr, .binop = tv_binop,
     .compare = tv_compare, .unop = tv_unop, .getitem = tensor_getitem, .len = tv_len,
     .iter = tv_iter, .truth = tv_truth, .to_float = tv_to_float, .to_int = tv_to_int,
@@ -701,4 +702,14 @@ static bool tv_to_int(Interp *I, Value self, int64_t *out)
         *out = nn_tensor_get_i64(o->t, 0);
     }
     return true;
+}
+
+bool tensor_np_type(Interp *I, Value *out)
+{
+    return native_class_type(I, &np_class, NULL, out);
+}
+
+bool tensor_tf_type(Interp *I, Value *out)
+{
+    return native_class_type(I, &tf_class, NULL, out);
 }

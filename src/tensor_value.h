@@ -147,4 +147,12 @@ bool mod_np_create(Interp *I, Value *out);
 bool mod_np_random_create(Interp *I, Value *out);
 bool mod_np_linalg_create(Interp *I, Value *out);
 
+/* ---- added for the display of types and for `...` (tensor part) ---- */
+/* The type value of numpy arrays (np.ndarray) and of tf tensors (tf.Tensor). */
+bool tensor_np_type(Interp *I, Value *out);
+bool tensor_tf_type(Interp *I, Value *out);
+/* The class of the Ellipsis singleton (tensor_index.c); tensor_install adds
+ * the one instance as the built-in `Ellipsis`, which `...` evaluates to. */
+extern const NativeClass tensor_ellipsis_class;
+
 #endif

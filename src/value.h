@@ -241,6 +241,10 @@ typedef struct NativeClass {
     /* x OP= y in place (numpy arrays): *out is self after the update.  Set
      * *handled=false to fall back to x = x OP y. */
     bool (*inplace)(Interp *I, BinOp op, Value self, Value rhs, Value *out, bool *handled);
+    /* Added by the tensor part: the module shown in the type's repr only
+     * ("numpy" -> <class 'numpy.ndarray'>); NULL shows the bare name.
+     * type(x).__name__ and messages keep `name`. */
+    const char *module;
 } NativeClass;
 
 typedef struct ObjNative {

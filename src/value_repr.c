@@ -270,7 +270,9 @@ static bool repr_obj(Interp *I, Value v, StrBuf *sb)
     case OBJ_TYPE: {
         ObjType *t = (ObjType *)o;
         bool user = t->tag < 0 && t->exc < 0 && !t->ncls;
-        sb_printf(sb, "<class '%s%s'>", user ? "__main__." : "", t->name);
+        const char *mod = t->ncls && t->ncls->module ? t->ncls->module : NULL;
+        sb_printf(sb, "<class '%s%s%s%s'>", user ? "__main__." : "", mod ? mod : "", mod ? "." : "",
+                  t->name);
         return true;
     }
     case OBJ_INSTANCE: return repr_instance(I, v, sb);
