@@ -153,8 +153,8 @@ static NnStatus check_config(NnCtx *ctx, const NnLayerConfig *c)
             return nn_error(ctx, NN_EARG, "Dropout: rate must be in [0, 1), got %g", c->rate);
         break;
     case NN_LAYER_SOFTMAX:
-        if (c->axis != -1)
-            return nn_error(ctx, NN_EARG, "Softmax: only axis=-1 is supported, got %d", c->axis);
+        if (c->axis == 0 || c->axis < -NN_MAXDIM || c->axis >= NN_MAXDIM)
+            return nn_error(ctx, NN_EARG, "Softmax: axis %d is not a feature axis", c->axis);
         break;
     default:
         if ((unsigned)c->kind >= NN_LAYER_KIND_COUNT)
@@ -346,6 +346,9 @@ NnStatus nn_layer_infer(NnCtx *ctx, NnLayer *L, int ndim, const int64_t *shape)
     case NN_LAYER_SOFTMAX:
         if (ndim < 1)
             return nn_error(ctx, NN_EDIM, "layer \"%s\" needs a feature axis", c->name);
+        if (c->kind == NN_LAYER_SOFTMAX && !nn_softmax_axis_valid(c, ndim))
+            return nn_error(ctx, NN_EDIM, "Softmax layer \"%s\": axis %d is out of range for "
+                            "inputs of rank %d", c->name, c->axis, ndim + 1);
         break;
     default:
         break;

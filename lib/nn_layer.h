@@ -100,6 +100,14 @@ void nn_dense_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x,
 void nn_actlayer_forward(NnLayer *L, const float *x, int64_t B);
 void nn_actlayer_backward(NnLayer *L, const float *x, float *dy, float *dx, int64_t B);
 
+/* nn_layer_softmax.c: Softmax over a feature axis other than the last */
+bool nn_softmax_axis_valid(const NnLayerConfig *c, int in_ndim);
+bool nn_softmax_strided(const NnLayer *L);
+void nn_softmax_strided_forward(const NnLayer *L, const float *x, float *y, int64_t B);
+/* dx from dy and the forward output y (dy is not changed). */
+void nn_softmax_strided_backward(const NnLayer *L, const float *y, const float *dy, float *dx,
+                                 int64_t B);
+
 /* nn_layer_conv.c */
 void nn_conv2d_forward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, int64_t B);
 void nn_conv2d_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, float *dy,

@@ -236,6 +236,10 @@ void nn_actlayer_forward(NnLayer *L, const float *x, int64_t B)
             L->out[i] = relu_layer1(&L->cfg, x[i]);
         return;
     }
+    if (nn_softmax_strided(L)) {
+        nn_softmax_strided_forward(L, x, L->out, B);
+        return;
+    }
     int64_t cols = L->in_shape[L->in_ndim - 1];
     nn_act_forward(layer_act(L), L->cfg.act_alpha, x, L->out, n / cols, cols);
 }
@@ -254,6 +258,10 @@ void nn_actlayer_backward(NnLayer *L, const float *x, float *dy, float *dx, int6
                 d = v < thr ? (float)c->negative_slope : 0;
             dx[i] = dy[i] * d;
         }
+        return;
+    }
+    if (nn_softmax_strided(L)) {
+        nn_softmax_strided_backward(L, L->out, dy, dx, B);
         return;
     }
     int64_t cols = L->in_shape[L->in_ndim - 1];

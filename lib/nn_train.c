@@ -325,7 +325,8 @@ static void logit_source(NnModel *m, const float *x, NnLossArgs *a)
                    L->cfg.kind == NN_LAYER_ACTIVATION || L->cfg.kind == NN_LAYER_SOFTMAX;
     a->mode = NN_Z_NONE;
     a->z = NULL;
-    if (m->nofuse || !has_act || (act != NN_ACT_SOFTMAX && act != NN_ACT_SIGMOID))
+    if (m->nofuse || !has_act || (act != NN_ACT_SOFTMAX && act != NN_ACT_SIGMOID) ||
+        nn_softmax_strided(L))
         return;
     a->mode = act == NN_ACT_SOFTMAX ? NN_Z_SOFTMAX : NN_Z_SIGMOID;
     a->z = (L->cfg.kind == NN_LAYER_DENSE || L->cfg.kind == NN_LAYER_CONV2D) ? L->z : in;

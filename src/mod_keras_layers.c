@@ -269,9 +269,10 @@ static bool l_softmax(Interp *I, Value self, const Args *a, Value *out)
         memcpy(d.name, c.name, sizeof d.name);
         return finish(I, &d, hi, out);
     }
-    if (axis != -1 && axis != 1)
-        return interp_error(I, ERR_VALUE, "Softmax: only the last axis is supported (axis=-1), "
-                            "got axis=%lld", (long long)axis);
+    if (axis == 0 || axis < -NN_MAXDIM || axis >= NN_MAXDIM)
+        return interp_error(I, ERR_VALUE, "Softmax: axis=%lld is not a feature axis (the batch "
+                            "axis is 0)", (long long)axis);
+    c.axis = (int)axis;     /* checked against the input's rank at build */
     return finish(I, &c, hi, out);
 }
 
