@@ -172,6 +172,7 @@ void nn_free(NnCtx *ctx, void *p)
 
 void nn_ctx_set_mem_limit(NnCtx *ctx, size_t bytes) { ctx->mem_limit = bytes; }
 size_t nn_ctx_mem_used(const NnCtx *ctx) { return ctx->mem_used; }
+size_t nn_ctx_mem_limit(const NnCtx *ctx) { return ctx->mem_limit; }
 
 NnStatus nn_error(NnCtx *ctx, NnStatus st, const char *fmt, ...)
 {

@@ -73,4 +73,8 @@ double nn_rng_double(NnCtx *ctx);        /* [0, 1), numpy random_sample */
 double nn_rng_gauss(NnCtx *ctx);         /* numpy legacy_gauss (polar, cached) */
 uint64_t nn_rng_interval(NnCtx *ctx, uint64_t max);   /* [0, max], numpy masked rejection */
 
+/* Added for :limit memory (reliability): the limit set with
+ * nn_ctx_set_mem_limit (0 = none). */
+size_t nn_ctx_mem_limit(const NnCtx *ctx);
+
 #endif

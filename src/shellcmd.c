@@ -6,6 +6,7 @@
  * are one line on stderr.  The long help of each command is in help.c.
  * Part of the nnsh program (with repl.c).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -316,7 +317,8 @@ static ShellStatus write_atomic(const char *path, const StrBuf *sb)
         return fail("cannot write '%s': %s", path, strerror(ENOMEM));
     snprintf(tmp, n, "%s.tmp%ld", path, (long)getpid());
     FILE *f = fopen(tmp, "wb");
-    bool ok = f && fwrite(sb->data ? sb->data : "", 1, sb->len, f) == sb->len;
+    bool ok = f && fwrite(sb->data ? sb->data : "", 1, sb->len, f) == sb->len &&
+              fflush(f) == 0 && fsync(fileno(f)) == 0;   /* on disk before the rename */
     int e = errno;
     if (f && fclose(f) != 0 && ok) {
         ok = false;
@@ -531,6 +533,62 @@ static ShellStatus cmd_threads(Repl *R, const char *arg)
     return SHELL_OK;
 }
 
+/* :limit memory SIZE - the session's budget for tensor memory (the lib
+ * allocator limit): SIZE is bytes with an optional K, M, G or T (binary
+ * units, "4G" = 4 GiB), or "none"; an operation over it fails with a
+ * MemoryError and the session goes on.  Without SIZE: the limit and use. */
+static bool parse_size(const char *s, size_t *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (end == s || errno || v < 0)
+        return false;
+    static const char units[] = "KMGT";
+    const char *u = *end ? strchr(units, toupper((unsigned char)*end)) : NULL;
+    if (*end && !u)
+        return false;
+    for (int k = u ? (int)(u - units) + 1 : 0; k > 0; k--)
+        v *= 1024;
+    if (u)
+        end++;
+    if (*end == 'i' || *end == 'I')
+        end++;
+    if (*end == 'b' || *end == 'B')
+        end++;
+    if (*end || v >= 18446744073709551615.0)
+        return false;
+    *out = (size_t)v;
+    return true;
+}
+
+static ShellStatus cmd_limit(Repl *R, const char *arg)
+{
+    NnCtx *ctx = interp_nn(R->I);
+    if (strncmp(arg, "memory", 6) != 0 || (arg[6] && arg[6] != ' '))
+        return *arg ? usage_error() : cmd_limit(R, "memory");
+    const char *v = arg + 6;
+    while (*v == ' ')
+        v++;
+    size_t bytes = 0;
+    if (*v && strcmp(v, "none") != 0 && (!parse_size(v, &bytes) || bytes == 0))
+        return usage_error();
+    if (*v) {
+        nn_ctx_set_mem_limit(ctx, bytes);
+        return SHELL_OK;
+    }
+    StrBuf sb;
+    sb_init(&sb);
+    size_t lim = nn_ctx_mem_limit(ctx), used = nn_ctx_mem_used(ctx);
+    if (lim)
+        sb_printf(&sb, "memory: %.1f MiB of %.1f MiB\n", used / 1048576.0, lim / 1048576.0);
+    else
+        sb_printf(&sb, "memory: %.1f MiB, no limit\n", used / 1048576.0);
+    outf(R, &sb);
+    sb_free(&sb);
+    return SHELL_OK;
+}
+
 static ShellStatus cmd_tutor(Repl *R, const char *arg)
 {
     return tutor_command(R, arg) ? SHELL_OK : SHELL_ERROR;
@@ -555,6 +613,8 @@ static const ShellCmd commands[] = {
     {"reset", ":reset", "forget every variable", cmd_reset},
     {"seed", ":seed N", "seed the random generator (0 <= N < 2**32)", cmd_seed},
     {"threads", ":threads [N]", "show or set the number of worker threads", cmd_threads},
+    {"limit", ":limit memory [SIZE|none]", "show or set the memory budget for tensors (4G, 512M)",
+     cmd_limit},
     {"tutor", ":tutor [N]", "a guided lesson; N jumps to step N", cmd_tutor},
     {"quit", ":quit", "leave nnsh (also :q, :exit, Ctrl-D)", cmd_quit},
     {NULL, NULL, NULL, NULL}
