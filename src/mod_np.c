@@ -293,6 +293,19 @@ static bool np_matmul2(Interp *I, const Args *a, const char *fname, Value *out)
                   (!y && !val_is_obj(v[1], OBJ_LIST) && !val_is_obj(v[1], OBJ_TUPLE));
     if (scalar && strcmp(fname, "dot") == 0)
         return tensor_binary(I, NN_MUL, v[0], v[1], out);
+    if (strcmp(fname, "dot") == 0) {   /* numpy.dot's rules and its "not aligned" error */
+        NnTensor *tx, *ty;
+        if (!np_tensor(I, v[0], &tx))
+            return false;
+        if (!np_tensor(I, v[1], &ty)) {
+            nn_tensor_unref(tx);
+            return false;
+        }
+        NnTensor *r = nn_dot(interp_nn(I), tx, ty);
+        nn_tensor_unref(tx);
+        nn_tensor_unref(ty);
+        return np_wrap(I, r, out);
+    }
     Value xv, yv;
     if (!np_value(I, v[0], &xv))
         return false;

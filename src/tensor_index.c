@@ -247,6 +247,22 @@ static NnTensor *mask_positions(Interp *I, const NnTensor *mask, int64_t size)
     return r;
 }
 
+/* numpy's error for a boolean mask whose shape is not a prefix of t's. */
+static bool mask_fits(Interp *I, const NnTensor *t, const NnTensor *mask)
+{
+    for (int d = 0; d < mask->ndim; d++)
+        if (d >= t->ndim || mask->shape[d] != t->shape[d]) {
+            if (d >= t->ndim)
+                return interp_error(I, ERR_INDEX, "too many indices for array: array is "
+                                    "%d-dimensional, but %d were indexed", t->ndim, mask->ndim);
+            return interp_error(I, ERR_INDEX, "boolean index did not match indexed array along "
+                                "dimension %d; dimension is %lld but corresponding boolean "
+                                "dimension is %lld", d, (long long)t->shape[d],
+                                (long long)mask->shape[d]);
+        }
+    return true;
+}
+
 /* One advanced item at result axis `axis` of cur. */
 static NnTensor *apply_one_adv(Interp *I, NnTensor *cur, const IdxItem *it, int axis)
 {
@@ -258,6 +274,8 @@ static NnTensor *apply_one_adv(Interp *I, NnTensor *cur, const IdxItem *it, int 
                          "only on the leading axes");
             return NULL;
         }
+        if (!mask_fits(I, cur, it->arr))
+            return NULL;
         NnGradAttrs at = {.aux = it->arr};
         r = ad_rec(I, nn_tensor_mask_select(ctx, cur, it->arr), NN_G_MASK_SELECT, &cur, 1, &at);
     } else if (it->kind == IK_MASK) {
@@ -421,6 +439,8 @@ static bool index_set(Interp *I, NnTensor *t, Index *ix, NnTensor *src)
         st = nn_tensor_assign(ctx, view, src);
         nn_tensor_unref(view);
     } else if (ix->n == 1 && ix->items[0].kind == IK_MASK) {
+        if (!mask_fits(I, t, ix->items[0].arr))
+            return false;
         st = nn_tensor_mask_assign(ctx, t, ix->items[0].arr, src);
     } else if (ix->n == 1) {
         st = nn_tensor_put(ctx, t, ix->items[0].arr, src);

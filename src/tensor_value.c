@@ -467,9 +467,43 @@ static NnDType op_dtype(NnBinaryOp op, NnDType dt, bool tf)
     return dt;
 }
 
+/* numpy's shape text: (2,3), (3,), (). */
+static void np_shape_text(StrBuf *sb, const NnTensor *t)
+{
+    sb_putc(sb, '(');
+    for (int d = 0; d < t->ndim; d++)
+        sb_printf(sb, "%s%lld", d ? "," : "", (long long)t->shape[d]);
+    sb_puts(sb, t->ndim == 1 ? ",)" : ")");
+}
+
+/* numpy arrays that do not broadcast: numpy's own words (with its trailing
+ * space); tf tensors keep lib's "shapes (3,) and (4,) cannot be broadcast
+ * together in add". */
+static bool np_broadcast_error(Interp *I, const NnTensor *a, const NnTensor *b)
+{
+    StrBuf sb = {0};
+    bool ok;
+    sb_puts(&sb, "operands could not be broadcast together with shapes ");
+    np_shape_text(&sb, a);
+    sb_putc(&sb, ' ');
+    np_shape_text(&sb, b);
+    sb_putc(&sb, ' ');
+    ok = interp_error(I, ERR_VALUE, "%s", sb.data ? sb.data : "");
+    sb_free(&sb);
+    return ok;
+}
+
 static bool binary_operands(Interp *I, NnBinaryOp op, Operand *oa, Operand *ob, Value *out)
 {
     bool tf = oa->tf || ob->tf;
+    int nd;
+    int64_t bs[NN_MAXDIM];
+    if (!tf && oa->t && ob->t &&
+        nn_broadcast_shape(interp_nn(I), oa->t->ndim, oa->t->shape, ob->t->ndim, ob->t->shape,
+                           &nd, bs) != NN_OK) {
+        nn_clear_error(interp_nn(I));
+        return np_broadcast_error(I, oa->t, ob->t);
+    }
     NnDType dt = op_dtype(op, result_dtype(oa, ob, tf), tf);
     if (!operand_tensor(I, oa, dt) || !operand_tensor(I, ob, dt))
         return false;
