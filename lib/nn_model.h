@@ -385,6 +385,12 @@ const float *nn_model_grad_data(const NnModel *m, int i, int j);
  * from_logits). */
 NnStatus nn_loss_value_grad(NnCtx *ctx, const NnLossConfig *c, const NnTensor *y_true,
                             const NnTensor *y_pred, double *loss, NnTensor **dpred);
+/* A metric object's update in a custom loop: adds the metric's per-sample
+ * values of (y_true, y_pred) to *sum and their number to *count (accuracy
+ * of kind NN_METRIC_ACCURACY compares values for equality, as
+ * keras.metrics.Accuracy).  NN_EDIM when the shapes do not match. */
+NnStatus nn_metric_eval(NnCtx *ctx, const NnMetricConfig *c, const NnTensor *y_true,
+                        const NnTensor *y_pred, double *sum, double *count);
 /* The output feature shape of a layer config for inputs of feature shape
  * `shape` (the functional API's symbolic calls); NN_EDIM/NN_EARG as build. */
 NnStatus nn_layer_output_shape(NnCtx *ctx, const NnLayerConfig *c, int ndim,

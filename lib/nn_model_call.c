@@ -333,3 +333,39 @@ void nn_model_set_name(NnModel *m, const char *name)
 }
 
 const char *nn_model_name(const NnModel *m) { return m->name; }
+
+/* ---------------------------------------------------------------- metric objects */
+
+NnStatus nn_metric_eval(NnCtx *ctx, const NnMetricConfig *c, const NnTensor *y_true,
+                        const NnTensor *y_pred, double *sum, double *count)
+{
+    NnTensor *p = nn_tensor_cast(ctx, y_pred, NN_F32);
+    NnTensor *y = p ? nn_tensor_cast(ctx, y_true, NN_F32) : NULL;
+    NnStatus st = y ? NN_OK : nn_status(ctx);
+    bool sparse = c->kind == NN_METRIC_SPARSE_CATEGORICAL_ACCURACY ||
+                  c->kind == NN_METRIC_SPARSE_TOP_K;
+    if (!st) {
+        NnLossArgs a = { 0 };
+        a.cols = p->ndim ? p->shape[p->ndim - 1] : 1;
+        a.rows = a.cols ? nn_tensor_numel(p) / a.cols : 0;
+        a.B = a.rows;
+        a.p = nn_tensor_data(p);
+        a.y = nn_tensor_data(y);
+        int64_t want = sparse ? a.rows : nn_tensor_numel(p);
+        if (nn_tensor_numel(y) != want) {
+            char s1[96], s2[96];
+            st = nn_error(ctx, NN_EDIM, "metric: y_true of shape %s does not match y_pred of "
+                          "shape %s", nn_shape_str(y_true->ndim, y_true->shape, s1, sizeof s1),
+                          nn_shape_str(y_pred->ndim, y_pred->shape, s2, sizeof s2));
+        } else if (c->kind == NN_METRIC_ACCURACY) {
+            for (int64_t i = 0; i < want; i++)
+                *sum += a.p[i] == a.y[i];
+            *count += (double)want;
+        } else {
+            nn_metric_update(c->kind, c, &a, sparse, sum, count);
+        }
+    }
+    nn_tensor_unref(p);
+    nn_tensor_unref(y);
+    return st;
+}

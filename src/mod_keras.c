@@ -84,6 +84,7 @@ typedef struct {
     NnOptimConfig opt;
     NnLossConfig loss;
     NnMetricConfig metric;
+    double msum, mcount;    /* a metric object's state (update_state / result) */
     NnInit init;
     NnRegularizer reg;
     char name[48];
@@ -122,6 +123,9 @@ static const NativeDef opt_methods[] = {
     .setattr = kobj_setattr, .repr = kobj_repr, .methods = kobj_methods }
 #define OCLASS(N) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
     .setattr = kobj_setattr, .repr = kobj_repr, .methods = opt_methods }
+#define MCLASS(N) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
+    .setattr = kobj_setattr, .repr = kobj_repr, .call = keras_metric_call, \
+    .methods = keras_metric_methods }
 #define LCLASS(N) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
     .setattr = kobj_setattr, .repr = kobj_repr, .call = loss_call, .methods = kobj_methods }
 
@@ -133,10 +137,11 @@ static const NativeClass loss_classes[NN_LOSS_COUNT] = {
     LCLASS("SparseCategoricalCrossentropy"), LCLASS("BinaryCrossentropy"), LCLASS("Hinge"),
     LCLASS("SquaredHinge"), LCLASS("Huber"),
 };
-static const NativeClass metric_classes[NN_METRIC_COUNT] = {
-    KCLASS("Accuracy"), KCLASS("BinaryAccuracy"), KCLASS("CategoricalAccuracy"),
-    KCLASS("SparseCategoricalAccuracy"), KCLASS("MeanSquaredError"), KCLASS("MeanAbsoluteError"),
-    KCLASS("TopKCategoricalAccuracy"), KCLASS("SparseTopKCategoricalAccuracy"),
+/* the metric kinds, then Mean (kind NN_METRIC_COUNT: the mean of the values given) */
+static const NativeClass metric_classes[NN_METRIC_COUNT + 1] = {
+    MCLASS("Accuracy"), MCLASS("BinaryAccuracy"), MCLASS("CategoricalAccuracy"),
+    MCLASS("SparseCategoricalAccuracy"), MCLASS("MeanSquaredError"), MCLASS("MeanAbsoluteError"),
+    MCLASS("TopKCategoricalAccuracy"), MCLASS("SparseTopKCategoricalAccuracy"), MCLASS("Mean"),
 };
 static const NativeClass init_classes[NN_INIT_COUNT] = {
     KCLASS("GlorotUniform"), KCLASS("GlorotNormal"), KCLASS("HeUniform"), KCLASS("HeNormal"),
@@ -252,6 +257,17 @@ static bool opt_apply_gradients(Interp *I, Value self, const Args *a, Value *out
         return false;
     *out = val_int(++k->iterations);
     return true;
+}
+
+/* A metric object's config and running state (NULL when v is not one). */
+NnMetricConfig *keras_metric_state(Value v, double **sum, double **count)
+{
+    KObj *k = kobj(v);
+    if (!k || k->kind != KO_METRIC)
+        return NULL;
+    *sum = &k->msum;
+    *count = &k->mcount;
+    return &k->metric;
 }
 
 /* fit and train_on_batch count their steps on the optimizer object too. */
@@ -516,12 +532,12 @@ static bool loss_ctor(Interp *I, Value self, const Args *a, Value *out)
 
 static bool metric_ctor(Interp *I, Value self, const Args *a, Value *out)
 {
-    static const char *const dflt[NN_METRIC_COUNT] = {
+    static const char *const dflt[NN_METRIC_COUNT + 1] = {
         "accuracy", "binary_accuracy", "categorical_accuracy", "sparse_categorical_accuracy",
         "mean_squared_error", "mean_absolute_error", "top_k_categorical_accuracy",
-        "sparse_top_k_categorical_accuracy",
+        "sparse_top_k_categorical_accuracy", "mean",
     };
-    int k = class_index(self, metric_classes, NN_METRIC_COUNT);
+    int k = class_index(self, metric_classes, NN_METRIC_COUNT + 1);
     const char *f = metric_classes[k].name;
     Value v[4];
     KObj o = { .kind = KO_METRIC, .sub = k };
@@ -654,6 +670,9 @@ bool keras_metric_arg(Interp *I, Value v, NnMetricConfig *cfg)
 {
     KObj *k = kobj(v);
     if (k && k->kind == KO_METRIC) {
+        if (k->metric.kind == NN_METRIC_COUNT)
+            return interp_error(I, ERR_VALUE, "compile: metrics.Mean averages values given to it "
+                                "in custom loops; compile takes metrics of (y_true, y_pred)");
         *cfg = k->metric;
         return true;
     }
@@ -823,7 +842,7 @@ static bool make_metrics(Interp *I, Value k)
     Value m;
     if (!submodule(I, k, "metrics", "Metric classes for compile(metrics=[...]).", &m))
         return false;
-    bool ok = add_classes(I, m, metric_classes, NN_METRIC_COUNT, metric_ctor);
+    bool ok = add_classes(I, m, metric_classes, NN_METRIC_COUNT + 1, metric_ctor);
     value_decref(m);
     return ok;
 }

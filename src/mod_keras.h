@@ -57,6 +57,9 @@ bool keras_optimizer_arg(Interp *I, Value v, NnOptimConfig *cfg, Value *obj);
 /* The optimizer object's config (NULL when v is not one). */
 NnOptimConfig *keras_optimizer_config(Value v);
 void keras_optimizer_add_iterations(Value v, int64_t n);  /* optimizer.iterations += n */
+/* A metric object's config and running sums (NULL when v is not one; kind
+ * NN_METRIC_COUNT is metrics.Mean). */
+NnMetricConfig *keras_metric_state(Value v, double **sum, double **count);
 bool keras_loss_arg(Interp *I, Value v, NnLossConfig *cfg);
 bool keras_metric_arg(Interp *I, Value v, NnMetricConfig *cfg);
 bool keras_init_arg(Interp *I, const char *fname, const char *pname, Value v, NnInit *out);
@@ -120,6 +123,8 @@ bool keras_loss_call(Interp *I, const NnLossConfig *c, NnTensor *yt, NnTensor *y
 bool keras_input_tensor(Interp *I, Value input_layer, Value *out);
 Value keras_tensor_input_layer(Value v);          /* the InputLayer of keras.Input(), or unset */
 bool keras_functional(Interp *I, Value self, const Args *a, Value *out);
+extern const NativeDef keras_metric_methods[];    /* update_state, result, reset_state */
+bool keras_metric_call(Interp *I, Value self, const Args *a, Value *out);
 bool keras_dataset_xy(Interp *I, Value ds, NnTensor **x, NnTensor **y, int64_t *batch);
 
 #endif

@@ -728,3 +728,81 @@ bool keras_dataset_xy(Interp *I, Value ds, NnTensor **x, NnTensor **y, int64_t *
     value_decref(els);
     return ok;
 }
+
+/* ---------------------------------------------------------------- metric objects */
+
+/* update_state(y_true, y_pred) or, for Mean, update_state(values). */
+static bool metric_update(Interp *I, Value self, const Args *a)
+{
+    double *sum, *count;
+    NnMetricConfig *c = keras_metric_state(self, &sum, &count);
+    Value v[3];
+    NnTensor *yt = NULL, *yp = NULL;
+    bool mean = c->kind == NN_METRIC_COUNT;
+    if (!args_parse(I, "update_state", a, mean ? "values, sample_weight=" :
+                    "y_true, y_pred, sample_weight=", v))
+        return false;
+    bool ok = tensor_from_value(I, v[0], -1, TENSOR_TF, &yt);
+    if (ok && mean) {
+        for (int64_t i = 0; i < nn_tensor_numel(yt); i++)
+            *sum += nn_tensor_get_f64(yt, i);
+        *count += (double)nn_tensor_numel(yt);
+    } else if (ok) {
+        ok = tensor_from_value(I, v[1], -1, TENSOR_TF, &yp);
+        if (ok && nn_metric_eval(interp_nn(I), c, yt, yp, sum, count))
+            ok = interp_error_from_nn(I);
+    }
+    nn_tensor_unref(yt);
+    nn_tensor_unref(yp);
+    return ok;
+}
+
+static bool metric_result(Interp *I, Value self, Value *out)
+{
+    double *sum, *count;
+    keras_metric_state(self, &sum, &count);
+    double r = *count > 0 ? *sum / *count : 0.0;
+    return tensor_value_wrap(I, nn_tensor_scalar(interp_nn(I), NN_F32, r), TENSOR_TF, out);
+}
+
+static bool m_update_state(Interp *I, Value self, const Args *a, Value *out)
+{
+    if (!metric_update(I, self, a))
+        return false;
+    *out = val_none();
+    return true;
+}
+
+static bool m_result(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value none_[1];
+    return args_parse(I, "result", a, "", none_) && metric_result(I, self, out);
+}
+
+static bool m_reset_state(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value none_[1];
+    double *sum, *count;
+    if (!args_parse(I, "reset_state", a, "", none_))
+        return false;
+    keras_metric_state(self, &sum, &count);
+    *sum = *count = 0;
+    *out = val_none();
+    return true;
+}
+
+/* metric(y_true, y_pred): update_state, then the running result. */
+bool keras_metric_call(Interp *I, Value self, const Args *a, Value *out)
+{
+    return metric_update(I, self, a) && metric_result(I, self, out);
+}
+
+const NativeDef keras_metric_methods[] = {
+    {"update_state", m_update_state, "update_state(y_true, y_pred, sample_weight=None)",
+     "Adds a batch to the running value (metrics.Mean: update_state(values)).\n"
+     "    acc.update_state(labels, logits)"},
+    {"result", m_result, "result()", "The running value as a float32 tf.Tensor."},
+    {"reset_state", m_reset_state, "reset_state()", "Forgets the batches seen (each epoch)."},
+    {"reset_states", m_reset_state, "reset_states()", "reset_state() under its older name."},
+    {NULL, NULL, NULL, NULL},
+};
