@@ -57,7 +57,7 @@ static bool property_getattr(Interp *I, Value self, const char *name, Value *out
 
 static bool make(Interp *I, const NativeClass *cls, const char *fname, const Args *a, Value *out)
 {
-    Value p[2];
+    Value p[2] = {val_none(), val_none()};   /* the one-argument spec leaves p[1] alone */
     if (!args_parse(I, fname, a, cls == &property_class ? "fget=, fset=" : "function", p))
         return false;
     Value none = val_none();
