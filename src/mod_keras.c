@@ -929,7 +929,7 @@ static bool make_models(Interp *I, Value k)
         ok = module_set(I, m, "Sequential", t) && module_set(I, k, "Sequential", t);
         value_decref(t);
     }
-    ok = ok && native_class_type(I, &keras_functional_class, keras_functional, &t);
+    ok = ok && keras_model_base_class(I, &t);
     if (ok) {
         ok = module_set(I, m, "Model", t) && module_set(I, k, "Model", t);
         value_decref(t);

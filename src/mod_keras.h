@@ -125,6 +125,10 @@ Value keras_tensor_input_layer(Value v);          /* the InputLayer of keras.Inp
 bool keras_functional(Interp *I, Value self, const Args *a, Value *out);
 extern const NativeDef keras_metric_methods[];    /* update_state, result, reset_state */
 bool keras_metric_call(Interp *I, Value self, const Args *a, Value *out);
+/* ---- mod_keras_subclass.c ---- */
+/* keras.Model: a class user code can subclass; calling it is keras_functional. */
+bool keras_model_base_class(Interp *I, Value *out);
+
 bool keras_dataset_xy(Interp *I, Value ds, NnTensor **x, NnTensor **y, int64_t *batch);
 
 #endif
