@@ -732,28 +732,29 @@ static bool make_module(Interp *I, const char *name, const char *doc,
 
 static bool mod_tf_math_create(Interp *I, Value *out)
 {
-    const NativeDef *tables[] = {tf_binary_defs, tf_unary_defs, tf_reduce_defs, NULL};
+    const NativeDef *tables[] = {tf_binary_defs, tf_unary_defs, tf_reduce_defs, tf_extra_math_defs,
+                                  NULL};
     return make_module(I, "tensorflow.math", "Element-wise math and reductions (tf.math.*).",
                        tables, out);
 }
 
 static bool mod_tf_nn_create(Interp *I, Value *out)
 {
-    const NativeDef *tables[] = {tf_nn_defs, NULL};
+    const NativeDef *tables[] = {tf_nn_defs, tf_extra_nn_defs, NULL};
     return make_module(I, "tensorflow.nn", "Activation functions (tf.nn.relu, tf.nn.softmax, ...).",
                        tables, out);
 }
 
 static bool mod_tf_random_create(Interp *I, Value *out)
 {
-    const NativeDef *tables[] = {tf_random_defs, NULL};
+    const NativeDef *tables[] = {tf_random_defs, tf_extra_random_defs, NULL};
     return make_module(I, "tensorflow.random", "Random tensors from the session's seeded generator.",
                        tables, out);
 }
 
 static bool mod_tf_linalg_create(Interp *I, Value *out)
 {
-    const NativeDef *tables[] = {tf_linalg_defs, NULL};
+    const NativeDef *tables[] = {tf_linalg_defs, tf_extra_linalg_defs, NULL};
     return make_module(I, "tensorflow.linalg", "Linear algebra (tf.linalg.matmul, norm, ...).",
                        tables, out);
 }
@@ -803,12 +804,17 @@ static bool merge_extensions(Interp *I, Value tf)
 bool mod_tf_create(Interp *I, Value *out)
 {
     const NativeDef *tables[] = {tf_main_defs, tf_shape_defs, tf_binary_defs, tf_unary_defs,
-                                  tf_reduce_defs, NULL};
-    Value m, ver;
+                                  tf_reduce_defs, tf_extra_defs, NULL};
+    Value m, ver, tt;
     if (!make_module(I, "tensorflow", "TensorFlow 2 as nnsh provides it: tensors, math, "
                      "tf.nn, tf.random, tf.keras.", tables, &m))
         return false;
-    bool ok = add_dtypes(I, m) && module_set(I, m, "newaxis", val_none()) &&
+    bool ok = add_dtypes(I, m) && module_set(I, m, "newaxis", val_none()) && tensor_tf_type(I, &tt);
+    if (ok) {   /* isinstance(x, tf.Tensor) */
+        ok = module_set(I, m, "Tensor", tt);
+        value_decref(tt);
+    }
+    ok = ok &&
               attach(I, m, "math", "tensorflow.math") && attach(I, m, "nn", "tensorflow.nn") &&
               attach(I, m, "random", "tensorflow.random") &&
               attach(I, m, "linalg", "tensorflow.linalg") && str_from_cstr(I, "2.12.0", &ver);

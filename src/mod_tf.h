@@ -17,4 +17,11 @@ bool tf_cumsum(Interp *I, Value self, const Args *a, Value *out);   /* mod_tf_sh
 extern const NativeDef tf_shape_defs[];    /* mod_tf_shape.c */
 extern const NativeDef tf_linalg_defs[];   /* mod_tf_shape.c */
 
+/* mod_tf_extra.c: more tf names, added to tf and its submodules by mod_tf.c. */
+extern const NativeDef tf_extra_defs[];
+extern const NativeDef tf_extra_math_defs[];
+extern const NativeDef tf_extra_linalg_defs[];
+extern const NativeDef tf_extra_nn_defs[];
+extern const NativeDef tf_extra_random_defs[];
+
 #endif
