@@ -174,6 +174,9 @@ static const Topic extra_docs[] = {
     {"MeanAbsoluteError", "MeanAbsoluteError()\n\nAs a loss: mean(|y_true - y_pred|) ('mae').  As a metric\n"
      "(tf.keras.metrics.MeanAbsoluteError) the same value averaged over an epoch.\n\n"
      "Example:\n    model.compile(optimizer='adam', loss='mse', metrics=['mae'])"},
+    {"Mean", "Mean(name='mean', dtype=None)\n\nA metric that keeps the running (weighted) mean of the\n"
+     "values given to update_state; result() reads it, reset_state() starts again.\n\n"
+     "Example:\n    m = tf.keras.metrics.Mean()\n    m.update_state([1.0, 3.0])\n    m.result()"},
     {"Accuracy", "Accuracy()\n\nThe fraction of predictions equal to the labels.  metrics=['accuracy']\n"
      "picks the right kind of accuracy from the loss, as Keras does.\n\n"
      "Example:\n    model.compile(optimizer='adam', loss='mse', metrics=[tf.keras.metrics.Accuracy()])"},
@@ -548,6 +551,8 @@ static void walk_module(Walk *w, Value m, const char *qual, int depth)
     value_decref(names);
 }
 
+/* The session's variables and the built-ins: an instance a user made
+ * (scaler = StandardScaler()) brings its class's methods into the walk. */
 static void walk_builtins(Walk *w)
 {
     Value names;
@@ -560,7 +565,8 @@ static void walk_builtins(Walk *w)
         bool found = false;
         if (!val_is_obj(s, OBJ_STR) || str_cstr(s)[0] == '_')
             continue;
-        if (interp_get_builtin(w->I, str_cstr(s), &v, &found) && found) {
+        if ((interp_get_global(w->I, str_cstr(s), &v, &found) && found) ||
+            (interp_get_builtin(w->I, str_cstr(s), &v, &found) && found)) {
             walk_value(w, v, str_cstr(s), 0);
             value_decref(v);
         }
@@ -601,7 +607,8 @@ typedef struct MethodSearch {
     const char *cls;      /* the class part, or NULL */
     const char *name;     /* the method name */
     const NativeDef *found[8];
-    const char *found_cls[8];
+    const char *found_cls[8][4];   /* the classes sharing each method */
+    int ncls[8];
     int n;
     const NativeClass *klass;   /* a class of that name ("Adam"), or NULL */
 } MethodSearch;
@@ -617,10 +624,24 @@ static void method_visit(void *ud, HelpItemKind kind, const char *qualname,
         (m->cls && strcmp(cls->name, m->cls) != 0))
         return;
     for (int i = 0; i < m->n; i++)      /* one entry per distinct method */
-        if (m->found[i]->fn == def->fn)
+        if (m->found[i]->fn == def->fn) {
+            if (m->ncls[i] < 4)
+                m->found_cls[i][m->ncls[i]++] = cls->name;
             return;
+        }
     m->found[m->n] = def;
-    m->found_cls[m->n++] = cls->name;
+    m->found_cls[m->n][0] = cls->name;
+    m->ncls[m->n++] = 1;
+}
+
+/* The class a shared method is shown under: Sequential (what lessons use)
+ * when it is one of them, else the first found. */
+static int shown_class(const MethodSearch *m, int i)
+{
+    for (int j = 0; j < m->ncls[i]; j++)
+        if (strcmp(m->found_cls[i][j], "Sequential") == 0)
+            return j;
+    return 0;
 }
 
 /* The help of every native method called `name` (or Class.method).  False
@@ -649,7 +670,15 @@ static bool help_method(Interp *I, const char *name, StrBuf *sb)
     for (int i = 0; i < m.n; i++) {
         if (i)
             sb_putc(sb, '\n');
-        help_native_fn(m.found[i], m.found_cls[i], sb);
+        int shown = shown_class(&m, i);
+        help_native_fn(m.found[i], m.found_cls[i][shown], sb);
+        for (int j = 0, first = 1; j < m.ncls[i]; j++)
+            if (j != shown) {
+                sb_printf(sb, "%s%s.%s", first ? "(also " : ", ", m.found_cls[i][j], m.name);
+                first = 0;
+            }
+        if (m.ncls[i] > 1)
+            sb_puts(sb, ")\n");
     }
     return true;
 }

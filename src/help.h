@@ -24,9 +24,9 @@ typedef enum { HELP_FUNCTION, HELP_CLASS, HELP_METHOD } HelpItemKind;
 typedef void (*HelpVisitFn)(void *ud, HelpItemKind kind, const char *qualname,
                             const NativeDef *def, const NativeClass *cls);
 
-/* Visits every native function reachable from the built-ins and from the
- * modules named in `roots` (NULL-terminated, e.g. "tensorflow"; NULL: all of
- * nnsh's), recursing into sub-modules, and every native class reached (as a
+/* Visits every native function reachable from the session's variables, the
+ * built-ins and the modules named in `roots` (NULL-terminated, e.g.
+ * "tensorflow"; NULL: all of nnsh's), recursing into sub-modules, and every native class reached (as a
  * type or an instance) with its methods.  Each item is visited once, under
  * the first name found.  A root that cannot be imported is skipped.  False
  * only on out-of-memory. */

@@ -1,6 +1,7 @@
 /* test_help.c - help for every name: every native function, class and
  * method reachable from the built-ins and nnsh's modules (tf, tf.keras, np,
- * sklearn, the plot built-ins, the Python modules), walked recursively, has
+ * sklearn, the plot built-ins, the Python modules), walked recursively, and
+ * every method of the classes whose instances only constructors make, has
  * a signature and a help text (its own doc or help.c's supplement); and the
  * help of the names a lesson looks up says what it must (Dense's units,
  * activation and use_bias with their defaults; fit's epochs and batch_size). */
@@ -62,10 +63,37 @@ static void visit(void *ud, HelpItemKind kind, const char *qualname,
     c->seen_dense |= kind == HELP_CLASS && strcmp(qualname, "Dense") == 0;
 }
 
+/* Instances of the classes that only constructor functions make (no type
+ * value to reach them by): the walk reads their methods from the variables. */
+static const char instances[] =
+    "import tensorflow as tf\n"
+    "import numpy as np\n"
+    "from sklearn.preprocessing import StandardScaler, MinMaxScaler\n"
+    "tensor = tf.constant([1.0, 2.0])\n"
+    "shape = tensor.shape\n"
+    "array = np.zeros(2)\n"
+    "rng = np.random.default_rng(0)\n"
+    "state = np.random.RandomState(0)\n"
+    "finfo = np.finfo(np.float32)\n"
+    "iinfo = np.iinfo(np.int32)\n"
+    "scaler = StandardScaler()\n"
+    "minmax = MinMaxScaler()\n"
+    "dataset = tf.data.Dataset.from_tensor_slices(np.zeros((4, 2)))\n"
+    "inputs = tf.keras.Input(shape=(2,))\n"
+    "functional = tf.keras.Model(inputs, tf.keras.layers.Dense(1)(inputs))\n"
+    "sequential = tf.keras.Sequential([tf.keras.layers.Dense(1, input_shape=(2,))])\n"
+    "sequential.compile(optimizer='sgd', loss='mse')\n"
+    "history = sequential.fit(np.zeros((4, 2)), np.zeros((4, 1)), verbose=0)\n";
+
 static void test_every_builtin_has_help(void **state)
 {
     Coverage c = {0};
-    assert_true(help_walk(*state, NULL, visit, &c));
+    Interp *I = *state;
+    if (interp_run(I, instances, strlen(instances), "<instances>", 0) != RUN_OK) {
+        print_error("%s", interp_error_text(I));
+        fail();
+    }
+    assert_true(help_walk(I, NULL, visit, &c));
     printf("# %d functions, %d classes, %d methods; %d without help\n",
            c.functions, c.classes, c.methods, c.missing);
     /* the walk reaches the corners it must */
