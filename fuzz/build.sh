@@ -1,15 +1,17 @@
 #!/bin/sh
 # fuzz/build.sh [BUILDDIR] - builds the libFuzzer targets with clang
 # (-fsanitize=fuzzer,address,undefined) into BUILDDIR (default fuzz/build).
-# Needs a configured tree (./configure has run: the source lists and the
-# library flags come from the generated Makefile) and libclang-rt-14-dev.
+# Needs a configured tree - the source tree, or the build directory named by
+# FUZZ_CFG_DIR (the source lists, config.h and the library flags come from
+# its generated Makefile) - and libclang-rt-14-dev.
 # Objects are rebuilt only when their source is newer.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=${1:-$top/fuzz/build}
 CC=${FUZZ_CC:-clang}
+cfg=$(cd "${FUZZ_CFG_DIR:-$top}" && pwd)
 mkdir -p "$out/obj"
-cd "$top"
+cd "$cfg"
 
 vars() {
     make -s --no-print-directory -f Makefile -f - fuzz-print-vars <<'MK'
@@ -24,7 +26,7 @@ DEPCFLAGS=$(vars | sed -n 's/^CFLAGS=//p')
 DEPLIBS=$(vars | sed -n 's/^LIBS=//p')
 
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
-CFLAGS="-std=c11 -Wall -Wextra -g -O1 -fno-omit-frame-pointer $SAN -I$top -I$top/lib -I$top/src \
+CFLAGS="-std=c11 -Wall -Wextra -g -O1 -fno-omit-frame-pointer $SAN -I$cfg -I$top/lib -I$top/src \
  -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE $DEPCFLAGS"
 
 objs=
@@ -32,8 +34,8 @@ pids=
 for src in $SOURCES; do
     o="$out/obj/$(echo "$src" | tr / _).o"
     objs="$objs $o"
-    if [ ! -f "$o" ] || [ "$src" -nt "$o" ] || [ -n "$(find lib src -name '*.h' -newer "$o" 2>/dev/null | head -1)" ]; then
-        $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$src" -o "$o" &
+    if [ ! -f "$o" ] || [ "$top/$src" -nt "$o" ] || [ -n "$(find "$top/lib" "$top/src" -name '*.h' -newer "$o" 2>/dev/null | head -1)" ]; then
+        $CC $CFLAGS -fsanitize=fuzzer-no-link -c "$top/$src" -o "$o" &
         pids="$pids $!"
         # two compilers at a time: the machine is shared
         if [ $(echo $pids | wc -w) -ge 2 ]; then
@@ -56,8 +58,8 @@ link fuzz_idx
 link fuzz_npy
 link fuzz_csv
 link fuzz_model
-wraps=$(sed -n 's/.*SANDBOX_WRAPS *"\(.*\)".*/\1/p; s/^ *"\(.*\)"$/\1/p' fuzz/sandbox.h | tr -d '\n' | sed 's/,*$//')
-$CC $CFLAGS -c fuzz/sandbox.c -o "$out/obj/sandbox.o"
+wraps=$(sed -n 's/.*SANDBOX_WRAPS *"\(.*\)".*/\1/p; s/^ *"\(.*\)"$/\1/p' "$top/fuzz/sandbox.h" | tr -d '\n' | sed 's/,*$//')
+$CC $CFLAGS -c "$top/fuzz/sandbox.c" -o "$out/obj/sandbox.o"
 link fuzz_eval "$out/obj/sandbox.o" "-Wl,--wrap=$(echo "$wraps" | sed 's/,/,--wrap=/g')"
 
 $CC $CFLAGS "$top/fuzz/gen_seeds.c" "$out/libnnsh-fuzz.a" $DEPLIBS -lm -lpthread -o "$out/gen_seeds"

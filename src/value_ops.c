@@ -199,11 +199,21 @@ static bool repeat_seq(Interp *I, Value seq, int64_t n, Value *out)
         size_t len = as_str(seq)->len;
         if (len && (uint64_t)n > (SIZE_MAX / 4) / len)
             return interp_error(I, ERR_MEMORY, "repeated string is too long");
-        StrBuf sb;
-        sb_init(&sb);
-        for (int64_t i = 0; i < n; i++)
-            sb_append(&sb, as_str(seq)->chars, len);
-        return sb_to_str(I, &sb, out);
+        /* one allocation, filled by doubling: 'ab' * 10**15 is a MemoryError
+         * at once, not a loop of 10**15 appends to a buffer that gave up */
+        size_t total = len * (size_t)n;
+        char *buf = malloc(total + 1);
+        if (!buf)
+            return interp_error(I, ERR_MEMORY, "out of memory building a string");
+        if (total) {
+            memcpy(buf, as_str(seq)->chars, len);
+            for (size_t have = len; have < total; have *= 2)
+                memcpy(buf + have, buf, have <= total - have ? have : total - have);
+        }
+        buf[total] = '\0';
+        bool ok = str_new(I, buf, total, out);
+        free(buf);
+        return ok;
     }
     ObjList *l = as_list(seq);
     bool tuple = seq.as.o->kind == OBJ_TUPLE;
