@@ -12,6 +12,7 @@
  * test_faults_lib.c.  NNSH_FAULT_ONLY=name runs one scenario;
  * NNSH_FAULT_VERBOSE=1 prints the injection points per scenario.
  */
+#include <pthread.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -300,7 +301,10 @@ static void test_summary(void **state)
            faults_total_scenarios, faults_total_points);
 }
 
-int main(void)
+/* The tests run on a thread with a 256 MiB stack, as nnsh's session does
+ * (main.c): recursion meets the interpreter's limit, not the C stack, also
+ * in the sanitizer build whose frames are larger. */
+static void *run_all(void *rc)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_interp_new),
@@ -309,5 +313,19 @@ int main(void)
         FAULTS_LIB_TESTS,
         cmocka_unit_test(test_summary),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    *(int *)rc = cmocka_run_group_tests(tests, NULL, NULL);
+    return NULL;
+}
+
+int main(void)
+{
+    int rc = 1;
+    pthread_attr_t attr;
+    pthread_t th;
+    if (pthread_attr_init(&attr) != 0 || pthread_attr_setstacksize(&attr, (size_t)256 << 20) != 0 ||
+        pthread_create(&th, &attr, run_all, &rc) != 0)
+        run_all(&rc);
+    else
+        pthread_join(th, NULL);
+    return rc;
 }
