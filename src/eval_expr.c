@@ -533,10 +533,10 @@ static bool eval_formatted(Interp *I, const Node *n, StrBuf *sb)
             sb_free(&tmp);
     }
     if (ok) {
-        if (spec.kind == VAL_OBJ && as_str(spec)->len)
+        if (spec.kind == VAL_OBJ)
             ok = format_value(I, v, str_cstr(spec), as_str(spec)->len, sb);
         else
-            ok = value_str(I, v, sb);
+            ok = format_value(I, v, "", 0, sb);
     }
     value_decref(v);
     value_decref(spec);

@@ -592,6 +592,14 @@ static bool fmt_instance(Interp *I, Value v, const char *spec, size_t len, StrBu
 
 bool format_value(Interp *I, Value v, const char *spec, size_t speclen, StrBuf *sb)
 {
+    if (val_is_obj(v, OBJ_NATIVE_OBJ)) {
+        const NativeClass *cls = ((ObjNativeObj *)v.as.o)->cls;
+        bool handled = false;
+        if (cls->format && !cls->format(I, v, spec, speclen, sb, &handled))
+            return false;
+        if (handled)
+            return true;
+    }
     if (speclen == 0)
         return value_str(I, v, sb);
     switch (v.kind) {

@@ -30,6 +30,9 @@ static bool tv_to_float(Interp *I, Value self, double *out);
 static bool tv_to_int(Interp *I, Value self, int64_t *out);
 /* tensor_inplace.c */
 bool tensor_inplace(Interp *I, BinOp op, Value self, Value rhs, Value *out, bool *handled);
+/* tensor_format_spec.c */
+bool tensor_format_spec(Interp *I, Value self, const char *spec, size_t len, StrBuf *sb,
+                        bool *handled);
 
 #define TENSOR_CLASS(NAME, MOD, DOC) { \
     .name = NAME, .finalize = tensor_finalize, .getattr = tensor_getattr, \
@@ -37,7 +40,7 @@ bool tensor_inplace(Interp *I, BinOp op, Value self, Value rhs, Value *out, bool
     .unop = tv_unop, .getitem = tensor_getitem, .setitem = tensor_setitem, \
     .len = tv_len, .iter = tv_iter, .truth = tv_truth, .to_float = tv_to_float, \
     .to_int = tv_to_int, .attrs = tensor_attr_names, .methods = tensor_methods, .doc = DOC, \
-    .inplace = tensor_inplace, .module = MOD }
+    .inplace = tensor_inplace, .module = MOD, .format = tensor_format_spec }
 
 static const NativeClass tf_class = TENSOR_CLASS("EagerTensor", "tensorflow.python.framework.ops",
     "A TensorFlow tensor: immutable, printed as tf.Tensor(value, shape=..., dtype=...).\n"
@@ -70,7 +73,7 @@ const NativeClass tensor_variable_class = {
     .repr = autodiff_var_repr, .str = autodiff_var_repr, .binop = tv_binop,
     .compare = tv_compare, .unop = tv_unop, .getitem = tensor_getitem, .len = tv_len,
     .iter = tv_iter, .truth = tv_truth, .to_float = tv_to_float, .to_int = tv_to_int,
-    .attrs = autodiff_var_attrs, .methods = autodiff_var_methods,
+    .attrs = autodiff_var_attrs, .methods = autodiff_var_methods, .format = tensor_format_spec,
     .doc = "A tf.Variable: a mutable tensor that GradientTapes watch (when trainable).\n"
            "  w = tf.Variable(3.0); w.assign_sub(0.1); w.numpy()",
 };

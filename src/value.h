@@ -245,6 +245,11 @@ typedef struct NativeClass {
      * ("numpy" -> <class 'numpy.ndarray'>); NULL shows the bare name.
      * type(x).__name__ and messages keep `name`. */
     const char *module;
+    /* format(x, spec) and f"{x:spec}" when the class formats differently from
+     * str() (TF tensors format their values as numpy does).  Set
+     * *handled=false to use the generic number/str formatting. */
+    bool (*format)(Interp *I, Value self, const char *spec, size_t len, StrBuf *sb,
+                   bool *handled);
 } NativeClass;
 
 typedef struct ObjNative {
