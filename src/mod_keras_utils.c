@@ -1,5 +1,5 @@
 /* mod_keras_utils.c - keras.activations (activation functions on tensors),
- * keras.utils (to_categorical, set_random_seed) and keras.backend
+ * keras.utils (to_categorical, normalize, set_random_seed) and keras.backend
  * (clear_session, floatx).  Owned by the model-runtime engineer; the modules
  * are assembled in mod_keras.c.
  */
@@ -112,6 +112,71 @@ static bool u_to_categorical(Interp *I, Value self, const Args *a, Value *out)
     return tensor_value_wrap(I, r, TENSOR_NP, out);
 }
 
+/* keras.utils.normalize: x / ||x||_order along axis, a zero norm left as 1
+ * (Keras: l2[l2 == 0] = 1).  Floats keep their dtype, ints become float64. */
+static NnTensor *lp_norm(NnCtx *ctx, NnTensor *x, int axis, double order)
+{
+    NnTensor *ab = nn_unary(ctx, NN_ABS, x), *p = NULL, *s = NULL, *r = NULL;
+    if (!ab)
+        return NULL;
+    NnTensor *e = order == 1.0 ? NULL : nn_tensor_scalar(ctx, x->dtype, order);
+    if (order == 1.0)
+        p = nn_tensor_ref(ab);
+    else if (e)
+        p = nn_binary(ctx, NN_POW, ab, e, x->dtype);
+    if (p)
+        s = nn_reduce(ctx, NN_SUM, p, &axis, 1, true, x->dtype, 0);
+    if (s && order == 1.0) {
+        r = nn_tensor_ref(s);
+    } else if (s) {
+        NnTensor *inv = nn_tensor_scalar(ctx, x->dtype, 1.0 / order);
+        if (inv)
+            r = nn_binary(ctx, NN_POW, s, inv, x->dtype);
+        nn_tensor_unref(inv);
+    }
+    nn_tensor_unref(s);
+    nn_tensor_unref(p);
+    nn_tensor_unref(e);
+    nn_tensor_unref(ab);
+    return r;
+}
+
+static bool u_normalize(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[3];
+    NnTensor *x0, *x = NULL, *n = NULL, *z = NULL, *one = NULL, *safe = NULL, *r = NULL;
+    int64_t axis = -1;
+    double order = 2;
+    if (!args_parse(I, "normalize", a, "x, axis=, order=", v) ||
+        (v[1].kind != VAL_UNSET && !arg_int(I, "normalize", "axis", v[1], &axis)) ||
+        (v[2].kind != VAL_UNSET && !arg_float(I, "normalize", "order", v[2], &order)) ||
+        !tensor_from_value(I, v[0], -1, TENSOR_NP, &x0))
+        return false;
+    NnCtx *ctx = interp_nn(I);
+    if (order <= 0) {
+        nn_tensor_unref(x0);
+        return interp_error(I, ERR_VALUE, "normalize: order must be positive, not %g", order);
+    }
+    x = nn_dtype_is_float(x0->dtype) ? nn_tensor_ref(x0) : nn_tensor_cast(ctx, x0, NN_F64);
+    if (x && (n = lp_norm(ctx, x, (int)axis, order)) &&
+        (z = nn_tensor_scalar(ctx, x->dtype, 0)) && (one = nn_tensor_scalar(ctx, x->dtype, 1))) {
+        NnTensor *iszero = nn_binary(ctx, NN_EQ, n, z, x->dtype);
+        if (iszero)
+            safe = nn_where(ctx, iszero, one, n, x->dtype);
+        nn_tensor_unref(iszero);
+        if (safe)
+            r = nn_binary(ctx, NN_DIV, x, safe, x->dtype);
+    }
+    nn_tensor_unref(safe);
+    nn_tensor_unref(one);
+    nn_tensor_unref(z);
+    nn_tensor_unref(n);
+    nn_tensor_unref(x);
+    nn_tensor_unref(x0);
+    return tensor_value_wrap(I, r, TENSOR_NP, out);
+}
+
 static bool u_set_random_seed(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
@@ -128,6 +193,9 @@ const NativeDef keras_utils_defs[] = {
     {"to_categorical", u_to_categorical, "to_categorical(y, num_classes=None, dtype='float32')",
      "Integer labels to one-hot rows (float32).\n"
      "    tf.keras.utils.to_categorical([0, 2], num_classes=3)"},
+    {"normalize", u_normalize, "normalize(x, axis=-1, order=2)",
+     "Divides x by its L-order norm along axis (a zero norm is left alone).\n"
+     "    tf.keras.utils.normalize(np.array([[3.0, 4.0]]))   # [[0.6 0.8]]"},
     {"set_random_seed", u_set_random_seed, "set_random_seed(seed)",
      "Seeds nnsh's generator (numpy, tf and keras share it)."},
     {NULL, NULL, NULL, NULL},
