@@ -489,6 +489,8 @@ static int exec_fromimport(Interp *I, const Node *n)
 
 /* ---- the dispatcher ---- */
 
+static bool echo(Interp *I, Value v);
+
 static int exec_node(Interp *I, const Node *n)
 {
     Value v;
@@ -497,6 +499,11 @@ static int exec_node(Interp *I, const Node *n)
     case NODE_EXPR_STMT:
         if (!eval_expr(I, n->u.expr_stmt.value, &v))
             return EX_ERROR;
+        if (I->echo_top && !I->frame) {
+            bool ok = echo(I, v);
+            value_decref(v);
+            return ok ? EX_NORMAL : EX_ERROR;
+        }
         value_decref(v);
         return EX_NORMAL;
     case NODE_ASSIGN: return exec_assign(I, n);
@@ -563,19 +570,6 @@ static bool echo(Interp *I, Value v)
     return interp_set_global(I, "_", v);
 }
 
-static int exec_top(Interp *I, const Node *s, bool interactive)
-{
-    if (!interactive || s->kind != NODE_EXPR_STMT)
-        return exec_stmt(I, s);
-    Value v;
-    I->stmt = s;
-    I->cur_node = s;
-    if (!eval_expr(I, s->u.expr_stmt.value, &v))
-        return EX_ERROR;
-    bool ok = echo(I, v);
-    value_decref(v);
-    return ok ? EX_NORMAL : EX_ERROR;
-}
 
 bool eval_chunk(Interp *I, Chunk *c, bool interactive)
 {
@@ -583,12 +577,13 @@ bool eval_chunk(Interp *I, Chunk *c, bool interactive)
     Chunk *saved_chunk = I->cur_chunk;
     const Node *saved_node = I->cur_node, *saved_stmt = I->stmt;
     int saved_depth = I->depth;
-    bool ok = true;
+    bool ok = true, saved_echo = I->echo_top;
+    I->echo_top = interactive;
     I->frame = NULL;
     I->cur_chunk = c;
     for (int i = 0; ok && c->body && i < c->body->u.block.stmts.n; i++) {
         const Node *s = c->body->u.block.stmts.items[i];
-        int ex = exec_top(I, s, interactive);
+        int ex = exec_stmt(I, s);
         if (ex == EX_ERROR) {
             ok = false;
         } else if (ex != EX_NORMAL) {
@@ -605,5 +600,6 @@ bool eval_chunk(Interp *I, Chunk *c, bool interactive)
     I->cur_node = saved_node;
     I->stmt = saved_stmt;
     I->depth = saved_depth;
+    I->echo_top = saved_echo;
     return ok;
 }

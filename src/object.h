@@ -162,6 +162,10 @@ struct Interp {
     int cdepth;               /* nesting of eq/hash over containers */
     WriteFn out_fn;
     void *out_ud;
+    /* at the prompt, expression statements at module level (also inside a
+     * top-level for/if/while/try/with) echo their value, as Python's
+     * "single" mode does; never inside a function or class body */
+    bool echo_top;
 };
 
 #define MAX_DEPTH 1000

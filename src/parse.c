@@ -364,8 +364,11 @@ static Node *parse_try(Parser *p)
         if (!(n->u.try_.finally = parse_block(p, "'finally' statement", f.line)))
             return NULL;
     }
-    if (!p->failed && hs.n == 0 && !n->u.try_.finally)
+    if (!p->failed && hs.n == 0 && !n->u.try_.finally) {
+        if (at_text_end(p) && p->interactive)
+            p->incomplete = true;   /* the except/finally lines come next */
         p_error(p, &p->cur, "expected 'except' or 'finally' block");
+    }
     return p->failed ? NULL : n;
 }
 

@@ -138,6 +138,26 @@ static void test_interactive_echo(void **state)
     assert_int_equal(run(f, "for i in [1, 2]:\n", RUN_INTERACTIVE), RUN_INCOMPLETE);
 }
 
+/* Python's "single" mode: expression statements anywhere inside the
+ * top-level statement echo (values checked against python3 -i), but not in a
+ * function body run from there. */
+static void test_interactive_echo_blocks(void **state)
+{
+    Fixture *f = *state;
+    assert_int_equal(run(f, "for i in range(2): i\n\n", RUN_INTERACTIVE), RUN_OK);
+    assert_string_equal(f->out.buf, "0\n1\n");
+    assert_int_equal(run(f, "if True: 5\n\n", RUN_INTERACTIVE), RUN_OK);
+    assert_string_equal(f->out.buf, "5\n");
+    assert_int_equal(run(f, "def g():\n    3\n    return 4\n\n", RUN_INTERACTIVE), RUN_OK);
+    assert_int_equal(run(f, "g()\n", RUN_INTERACTIVE), RUN_OK);
+    assert_string_equal(f->out.buf, "4\n");
+    assert_int_equal(run(f, "try:\n    7\n", RUN_INTERACTIVE), RUN_INCOMPLETE);
+    assert_int_equal(run(f, "try:\n    7\nfinally:\n    8\n\n", RUN_INTERACTIVE), RUN_OK);
+    assert_string_equal(f->out.buf, "7\n8\n");
+    assert_int_equal(run(f, "for i in range(2): i\n\n", 0), RUN_OK);
+    assert_string_equal(f->out.buf, "");
+}
+
 static void test_interrupt(void **state)
 {
     Fixture *f = *state;
@@ -185,6 +205,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_error_in_function, setup, teardown),
         cmocka_unit_test_setup_teardown(test_recursion_limit, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interactive_echo, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_interactive_echo_blocks, setup, teardown),
         cmocka_unit_test_setup_teardown(test_interrupt, setup, teardown),
         cmocka_unit_test_setup_teardown(test_except_catches_c_errors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_syntax_error, setup, teardown),
