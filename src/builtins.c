@@ -129,7 +129,7 @@ static bool b_input(Interp *I, Value self, const Args *a, Value *out)
     if (n < 0) {
         free(line);
         clearerr(stdin);
-        return interp_error(I, ERR_EXCEPTION, "EOF when reading a line");
+        return interp_error_named(I, "EOFError", "EOF when reading a line");
     }
     if (n > 0 && line[n - 1] == '\n')
         n--;

@@ -246,8 +246,14 @@ static bool dict_update_pairs(Interp *I, Value d, Value src)
     for (size_t i = 0; ok && i < as_list(items)->len; i++) {
         Value pair, e = as_list(items)->items[i];
         ok = value_to_list(I, e, &pair);
-        if (!ok)
+        if (!ok) {
+            if (interp_error_kind(I) == ERR_TYPE) {
+                interp_clear_error(I);
+                interp_error(I, ERR_TYPE, "cannot convert dictionary update sequence "
+                             "element #%zu to a sequence", i);
+            }
             break;
+        }
         if (as_list(pair)->len != 2)
             ok = interp_error(I, ERR_VALUE,
                               "dictionary update sequence element #%zu has length %zu; 2 is required",

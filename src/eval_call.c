@@ -126,6 +126,30 @@ void frame_leave(Interp *I, Frame *f)
         closure_free(f->closure, f->code->nfree);
 }
 
+void func_qualname(const ObjFunc *f, char *buf, size_t n)
+{
+    if (f->qualname)
+        snprintf(buf, n, "%s", f->qualname);
+    else if (f->owner)
+        snprintf(buf, n, "%s.%s", f->owner->name, f->name);
+    else
+        snprintf(buf, n, "%s", f->name);
+}
+
+/* A function made while another one runs is "outer.<locals>.name". */
+static bool set_qualname(Interp *I, ObjFunc *f)
+{
+    if (!I->frame || !I->frame->func)
+        return true;
+    char outer[160];
+    func_qualname(I->frame->func, outer, sizeof outer);
+    size_t len = strlen(outer) + strlen(f->name) + sizeof ".<locals>.";
+    if (!(f->qualname = malloc(len)))
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    snprintf(f->qualname, len, "%s.<locals>.%s", outer, f->name);
+    return true;
+}
+
 bool eval_func_new(Interp *I, const Node *n, Value *out)
 {
     ObjFunc *f = (ObjFunc *)obj_alloc(I, OBJ_FUNC, sizeof(ObjFunc));
@@ -136,6 +160,10 @@ bool eval_func_new(Interp *I, const Node *n, Value *out)
     f->chunk = I->cur_chunk;
     chunk_ref(f->chunk);
     f->name = n->kind == NODE_LAMBDA ? "<lambda>" : n->u.func.name;
+    if (!set_qualname(I, f)) {
+        value_decref(fv);
+        return false;
+    }
     f->code = code_analyze(I, n, I->frame ? I->frame->code : NULL);
     if (!f->code) {
         value_decref(fv);
@@ -287,10 +315,7 @@ static bool bind_args(Interp *I, ObjFunc *f, const Args *a)
     b.ps = &f->node->u.func.params;
     b.npositional = 0;
     b.varargs = b.varkw = -1;
-    if (f->owner)
-        snprintf(b.qualname, sizeof b.qualname, "%s.%s", f->owner->name, f->name);
-    else
-        snprintf(b.qualname, sizeof b.qualname, "%s", f->name);
+    func_qualname(f, b.qualname, sizeof b.qualname);
     b.vals = b.ps->n <= 12 ? stack : calloc((size_t)b.ps->n, sizeof(Value));
     if (!b.vals)
         return interp_error(I, ERR_MEMORY, "out of memory");

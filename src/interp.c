@@ -84,6 +84,55 @@ void interp_set_error_exc(Interp *I, Value exc)
     interp_note_position(I);
 }
 
+/* numpy's "axis 2 is out of bounds for array of dimension 2" (raised by
+ * the array code and by lib as a value error) is numpy.AxisError. */
+static bool is_axis_error(int kind, const char *msg)
+{
+    return kind == ERR_VALUE && msg && strncmp(msg, "axis ", 5) == 0 &&
+           strstr(msg, " is out of bounds for array of dimension ");
+}
+
+bool interp_error_x(Interp *I, int xkind, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    interp_error_xv(I, xkind, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool interp_error_named(Interp *I, const char *cls, const char *fmt, ...)
+{
+    int x = ERR_EXCEPTION;
+    for (int i = 0; i < X_COUNT; i++)
+        if (I->exc[i] && strcmp(I->exc[i]->name, cls) == 0)
+            x = i;
+    va_list ap;
+    va_start(ap, fmt);
+    interp_error_xv(I, x, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+bool interp_error_xv(Interp *I, int xkind, const char *fmt, va_list ap)
+{
+    StrBuf sb;
+    Value msg, exc;
+    sb_init(&sb);
+    sb_vprintf(&sb, fmt, ap);
+    interp_error(I, (ErrKind)exc_kind_of_class(I->exc[xkind]), "%s", sb.data ? sb.data : "");
+    if (sb.data && str_from_cstr(I, sb.data, &msg)) {
+        if (exc_new(I, I->exc[xkind], &msg, 1, &exc)) {
+            ((ObjInstance *)exc.as.o)->msg = strdup(sb.data);
+            value_decref(I->err_exc);
+            I->err_exc = exc;
+        }
+        value_decref(msg);
+    }
+    sb_free(&sb);
+    return false;
+}
+
 /* The pending error as an exception instance (made on first use). */
 bool interp_error_exc_value(Interp *I, Value *out)
 {
@@ -100,7 +149,17 @@ bool interp_error_exc_value(Interp *I, Value *out)
         if (!ok)
             return false;
         ObjType *cls = exc_class_for_kind(I, kind);
-        if (!exc_new(I, cls, &msg, elen > 0, &exc)) {
+        Value args[3] = {msg, val_none(), val_none()};
+        int nargs = elen > 0;
+        long long ax, nd;
+        if (is_axis_error(kind, em) && sscanf(em, "axis %lld is out of bounds for array of "
+                                              "dimension %lld", &ax, &nd) == 2) {
+            cls = I->exc[X_AXIS];       /* numpy's args: (axis, ndim, msg_prefix) */
+            args[0] = val_int(ax);
+            args[1] = val_int(nd);
+            nargs = 3;
+        }
+        if (!exc_new(I, cls, args, nargs, &exc)) {
             value_decref(msg);
             return false;
         }
@@ -188,8 +247,12 @@ bool interp_error_from_nn(Interp *I)
 
 static const char *error_class_name(const Interp *I)
 {
+    if (I->err_exc.kind == VAL_OBJ && ((ObjInstance *)I->err_exc.as.o)->cls == I->exc[X_AXIS])
+        return "numpy.AxisError";
     if (I->err_exc.kind == VAL_OBJ)
         return ((ObjInstance *)I->err_exc.as.o)->cls->name;
+    if (is_axis_error(I->err_kind, I->err_msg))
+        return "numpy.AxisError";
     return errkind_name(I->err_kind);
 }
 

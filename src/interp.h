@@ -141,4 +141,10 @@ int interp_current_line(const Interp *I);
 /* Like interp_get_global, for the built-ins (print, len, ...). */
 bool interp_get_builtin(Interp *I, const char *name, Value *out, bool *found);
 
+/* Raises a new instance of the built-in exception class named `cls`
+ * ("EOFError", "PermissionError", "AxisError"; Exception if unknown) with
+ * the formatted message, for classes that have no ErrKind.  Returns false. */
+bool interp_error_named(Interp *I, const char *cls, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

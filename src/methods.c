@@ -596,8 +596,14 @@ static bool update_from(Interp *I, Value self, Value other)
     for (size_t i = 0; i < as_list(items)->len && ok; i++) {
         Value pair, elem = as_list(items)->items[i];
         ok = value_to_list(I, elem, &pair);
-        if (!ok)
+        if (!ok) {
+            if (interp_error_kind(I) == ERR_TYPE) {
+                interp_clear_error(I);
+                interp_error(I, ERR_TYPE, "cannot convert dictionary update sequence "
+                             "element #%zu to a sequence", i);
+            }
             break;
+        }
         if (as_list(pair)->len != 2)
             ok = interp_error(I, ERR_VALUE, "dictionary update sequence element #%zu has "
                               "length %zu; 2 is required", i, as_list(pair)->len);

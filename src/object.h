@@ -21,7 +21,12 @@ typedef enum {
 /* Exception classes beyond ErrKind's (indices after ERR_KIND_COUNT). */
 typedef enum {
     X_BASE = ERR_KIND_COUNT, X_ARITH, X_LOOKUP, X_UNBOUND, X_MODNOTFOUND,
-    X_TABERROR, X_COUNT
+    X_TABERROR, X_EOF, X_PERMISSION, X_ISADIR, X_NOTADIR, X_FILEEXISTS, X_TIMEOUT,
+    X_CONNECTION, X_UNICODE, X_UNICODE_DECODE, X_UNICODE_ENCODE, X_FLOATINGPOINT,
+    X_GENEXIT, X_WARNING, X_USERWARNING, X_DEPRECATION, X_PENDINGDEPRECATION,
+    X_RUNTIMEWARNING, X_FUTUREWARNING, X_SYNTAXWARNING, X_IMPORTWARNING,
+    X_AXIS,                   /* numpy.AxisError(ValueError, IndexError); not a builtin */
+    X_COUNT
 } ExcExtra;
 
 typedef struct ObjType {
@@ -72,6 +77,8 @@ typedef struct ObjFunc {
     ObjCell **closure;        /* code->nfree retained cells */
     Value dict;               /* function attributes (lazy) */
     ObjType *owner;           /* borrowed: the class whose body defined it (super()) */
+    char *qualname;           /* malloc'd "outer.<locals>.name" for a function
+                                 made inside another one, else NULL */
 } ObjFunc;
 
 typedef struct ObjNativeFn {
@@ -219,6 +226,11 @@ bool native_type_get(Interp *I, const NativeClass *cls, ObjType **out);
 void interp_set_error_exc(Interp *I, Value exc);         /* raise an instance (retains) */
 bool interp_error_exc_value(Interp *I, Value *out);      /* the pending error as instance */
 void interp_note_position(Interp *I);
+/* Raises a new instance of I->exc[xkind] (EOFError, ...) with the message;
+ * returns false. */
+bool interp_error_x(Interp *I, int xkind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool interp_error_xv(Interp *I, int xkind, const char *fmt, va_list ap);
 
 /* A saved pending error (try/finally, with): moved out of and back into I. */
 typedef struct ErrState {
@@ -249,6 +261,8 @@ bool frame_enter(Interp *I, Frame *f, Code *code, ObjFunc *func);
 void frame_leave(Interp *I, Frame *f);
 bool assign_target(Interp *I, const Node *t, Value v);
 bool func_call(Interp *I, ObjFunc *f, const Args *a, Value *out);
+/* Python's __qualname__: "g", "A.m", "f.<locals>.g", "<lambda>.<locals>.<lambda>" */
+void func_qualname(const ObjFunc *f, char *buf, size_t n);
 bool user_instance_special(Interp *I, Value self, const char *name, int npos,
                            const Value *pos, Value *out, bool *found);
 

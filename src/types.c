@@ -47,6 +47,27 @@ static const struct { const char *name; int index, parent; } exc_table[] = {
     {"TabError", X_TABERROR, ERR_INDENT},
     {"TypeError", ERR_TYPE, ERR_EXCEPTION},
     {"ValueError", ERR_VALUE, ERR_EXCEPTION},
+    {"EOFError", X_EOF, ERR_EXCEPTION},
+    {"PermissionError", X_PERMISSION, ERR_IO},
+    {"IsADirectoryError", X_ISADIR, ERR_IO},
+    {"NotADirectoryError", X_NOTADIR, ERR_IO},
+    {"FileExistsError", X_FILEEXISTS, ERR_IO},
+    {"TimeoutError", X_TIMEOUT, ERR_IO},
+    {"ConnectionError", X_CONNECTION, ERR_IO},
+    {"UnicodeError", X_UNICODE, ERR_VALUE},
+    {"UnicodeDecodeError", X_UNICODE_DECODE, X_UNICODE},
+    {"UnicodeEncodeError", X_UNICODE_ENCODE, X_UNICODE},
+    {"FloatingPointError", X_FLOATINGPOINT, X_ARITH},
+    {"GeneratorExit", X_GENEXIT, X_BASE},
+    {"Warning", X_WARNING, ERR_EXCEPTION},
+    {"UserWarning", X_USERWARNING, X_WARNING},
+    {"DeprecationWarning", X_DEPRECATION, X_WARNING},
+    {"PendingDeprecationWarning", X_PENDINGDEPRECATION, X_WARNING},
+    {"RuntimeWarning", X_RUNTIMEWARNING, X_WARNING},
+    {"FutureWarning", X_FUTUREWARNING, X_WARNING},
+    {"SyntaxWarning", X_SYNTAXWARNING, X_WARNING},
+    {"ImportWarning", X_IMPORTWARNING, X_WARNING},
+    {"AxisError", X_AXIS, ERR_VALUE},
 };
 
 const char *errkind_name(ErrKind k)
@@ -117,15 +138,8 @@ ObjType *exc_class_for_kind(Interp *I, int kind)
  * ancestor that has one. */
 int exc_kind_of_class(const ObjType *t)
 {
-    if (t->exc >= 0) {
-        switch (t->exc) {
-        case X_UNBOUND: return ERR_NAME;
-        case X_MODNOTFOUND: return ERR_IMPORT;
-        case X_TABERROR: return ERR_INDENT;
-        case X_BASE: case X_ARITH: case X_LOOKUP: return ERR_EXCEPTION;
-        default: return t->exc;
-        }
-    }
+    if (t->exc >= 0 && t->exc < ERR_KIND_COUNT)
+        return t->exc;
     for (int i = 0; i < t->nbases; i++)
         if (t->bases[i]->is_exception)
             return exc_kind_of_class(t->bases[i]);
@@ -618,6 +632,13 @@ static bool install_exceptions(Interp *I)
         t->is_exception = true;
         I->exc[t->exc] = t;
     }
+    /* numpy.AxisError is also an IndexError */
+    ObjType *ax = I->exc[X_AXIS], **b = realloc(ax->bases, 2 * sizeof *b);
+    if (!b)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    ax->bases = b;
+    b[ax->nbases++] = I->exc[ERR_INDEX];
+    value_incref(val_obj(&I->exc[ERR_INDEX]->obj));
     Value f;
     if (!native_new(I, &exc_init_def, "BaseException.__init__", (Value){VAL_UNSET, {0}}, &f))
         return false;
@@ -647,7 +668,8 @@ bool types_install_names(Interp *I)
         if (!add_type(I, tag_names[visible[i]], I->types[visible[i]]))
             return false;
     for (size_t i = 0; i < sizeof exc_table / sizeof exc_table[0]; i++)
-        if (!add_type(I, exc_table[i].name, I->exc[exc_table[i].index]))
+        if (exc_table[i].index != X_AXIS &&
+            !add_type(I, exc_table[i].name, I->exc[exc_table[i].index]))
             return false;
     if (!add_type(I, "IOError", I->exc[ERR_IO]) || !add_type(I, "EnvironmentError", I->exc[ERR_IO]))
         return false;

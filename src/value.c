@@ -67,6 +67,7 @@ static void func_free(ObjFunc *f)
         free(f->closure);
     }
     code_unref(f->code);
+    free(f->qualname);
     value_decref(f->dict);
     chunk_unref(f->chunk);
 }

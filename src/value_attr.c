@@ -220,6 +220,11 @@ static bool getattr_common(Interp *I, Value obj, const char *name, Value *out, b
         if (s)
             return str_from_cstr(I, s, out);
     }
+    if (strcmp(name, "__qualname__") == 0 && val_is_obj(obj, OBJ_FUNC)) {
+        char q[160];
+        func_qualname((ObjFunc *)obj.as.o, q, sizeof q);
+        return str_from_cstr(I, q, out);
+    }
     *found = false;
     return true;
 }

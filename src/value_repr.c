@@ -211,9 +211,12 @@ static bool repr_callable(Interp *I, Value v, StrBuf *sb)
 {
     Obj *o = v.as.o;
     switch (o->kind) {
-    case OBJ_FUNC:
-        sb_printf(sb, "<function %s at %p>", ((ObjFunc *)o)->name, (void *)o);
+    case OBJ_FUNC: {
+        char q[160];
+        func_qualname((ObjFunc *)o, q, sizeof q);
+        sb_printf(sb, "<function %s at %p>", q, (void *)o);
         return true;
+    }
     case OBJ_NATIVE: {
         ObjNativeFn *f = (ObjNativeFn *)o;
         if (f->self.kind == VAL_UNSET)
