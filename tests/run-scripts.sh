@@ -2,7 +2,9 @@
 # run-scripts.sh - runs every tests/scripts/*.nns with nnsh and compares
 #   stdout with NAME.out, and, when they exist, stderr with NAME.err and the
 #   exit status with NAME.status (default 0).  Prints one line per script and
-#   a closing "N passed, N failed" line.
+#   a closing "N passed, N failed" line.  The seed tutorial's scripts
+#   (seed_*.nns: output checked by pattern, data that may be missing) are
+#   left to tests/seed-check.sh.
 srcdir=${top_srcdir:-.}
 nnsh=${NNSH:-./src/nnsh}
 dir="$srcdir/tests/scripts"
@@ -12,6 +14,7 @@ pass=0 fail=0
 for script in "$dir"/*.nns; do
     [ -f "$script" ] || continue
     name=$(basename "$script" .nns)
+    case $name in seed_*) continue ;; esac    # tests/seed-check.sh runs these
     want_status=0
     [ -f "$dir/$name.status" ] && want_status=$(cat "$dir/$name.status")
     (cd "$dir" && HOME="$tmp" NNSH_QUICK=1 "$nnsh" "$name.nns" >"$tmp/$name.stdout" 2>"$tmp/$name.stderr" </dev/null)
