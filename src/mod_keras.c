@@ -830,9 +830,11 @@ static bool make_optimizers(Interp *I, Value k)
 static bool make_losses(Interp *I, Value k)
 {
     Value m;
-    if (!submodule(I, k, "losses", "Loss classes (sum over batch size reduction, as Keras).", &m))
+    if (!submodule(I, k, "losses", "Loss classes (sum over batch size reduction, as Keras) and loss "
+                   "functions (one value per sample).", &m))
         return false;
-    bool ok = add_classes(I, m, loss_classes, NN_LOSS_COUNT, loss_ctor);
+    bool ok = add_classes(I, m, loss_classes, NN_LOSS_COUNT, loss_ctor) &&
+              module_add_natives(I, m, keras_loss_fn_defs);
     value_decref(m);
     return ok;
 }
@@ -842,7 +844,8 @@ static bool make_metrics(Interp *I, Value k)
     Value m;
     if (!submodule(I, k, "metrics", "Metric classes for compile(metrics=[...]).", &m))
         return false;
-    bool ok = add_classes(I, m, metric_classes, NN_METRIC_COUNT + 1, metric_ctor);
+    bool ok = add_classes(I, m, metric_classes, NN_METRIC_COUNT + 1, metric_ctor) &&
+              module_add_natives(I, m, keras_metric_fn_defs);
     value_decref(m);
     return ok;
 }

@@ -131,4 +131,8 @@ bool keras_model_base_class(Interp *I, Value *out);
 
 bool keras_dataset_xy(Interp *I, Value ds, NnTensor **x, NnTensor **y, int64_t *batch);
 
+/* ---- mod_keras_lossfn.c ---- */
+extern const NativeDef keras_loss_fn_defs[];     /* keras.losses functions (per-sample values) */
+extern const NativeDef keras_metric_fn_defs[];   /* keras.metrics functions */
+
 #endif
