@@ -310,15 +310,42 @@ static void widen(double *lo, double *hi)
     }
 }
 
+/* Linear y ticks.  With ext_lo/ext_hi (a range taken from the data) the
+ * range grows to the multiples of the tick step around it, so the top and
+ * bottom rows carry a label: nice ticks inside [0, 0.97] stop at 0.8, one
+ * or more rows under the top, and the chart's top value went unlabelled.
+ * The step is the finest nice one whose grown range still has at most
+ * `max` ticks. */
+static void y_ticks_linear(PlotLayout *L, int max, bool ext_lo, bool ext_hi)
+{
+    for (int m = max;; m--) {
+        L->nyt = plot_nice_ticks(L->y0, L->y1, m, L->yt, &L->ystep);
+        if ((!ext_lo && !ext_hi) || L->nyt < 1 || !(L->y1 > L->y0))
+            return;
+        double s = L->ystep;
+        double lo = ext_lo ? floor(L->y0 / s + 1e-9) * s : L->y0;
+        double hi = ext_hi ? ceil(L->y1 / s - 1e-9) * s : L->y1;
+        double first = ceil(lo / s - 1e-9), last = floor(hi / s + 1e-9);
+        if (last - first + 1 > max && m > 2)
+            continue;
+        L->y0 = lo;
+        L->y1 = hi;
+        L->nyt = 0;
+        for (double k = first; k <= last && L->nyt < 12; k++)
+            L->yt[L->nyt++] = fabs(k * s) < s * 1e-9 ? 0.0 : k * s;
+        return;
+    }
+}
+
 /* y ticks; on a log axis the decades inside the range, or nice values of
  * the untransformed range when fewer than two decades fit. */
-static void y_ticks(PlotLayout *L, bool logy)
+static void y_ticks(PlotLayout *L, bool logy, bool ext_lo, bool ext_hi)
 {
     int max = L->ph / 2 + 1;
     if (max > 8)
         max = 8;
     if (!logy) {
-        L->nyt = plot_nice_ticks(L->y0, L->y1, max, L->yt, &L->ystep);
+        y_ticks_linear(L, max, ext_lo, ext_hi);
         return;
     }
     L->nyt = 0;
@@ -346,9 +373,10 @@ static int glyph_sx(PlotGlyphs g) { return g == PLOT_BRAILLE ? 2 : 1; }
 static int glyph_sy(PlotGlyphs g) { return g == PLOT_BRAILLE ? 4 : g == PLOT_BLOCK ? 2 : 1; }
 
 /* Fills L for a grid of w x h with `top` rows used above the plot area and
- * `bottom` rows below the x axis (tick labels, x label). */
+ * `bottom` rows below the x axis (tick labels, x label).  ext: bit 0 lets
+ * the y range grow down to a tick, bit 1 up to a tick (see y_ticks_linear). */
 static void layout(PlotLayout *L, int w, int h, int top, int bottom, bool logy, bool xint,
-                   PlotGlyphs glyphs)
+                   PlotGlyphs glyphs, int ext)
 {
     L->top = top;
     L->ph = h - top - 1 - bottom;
@@ -356,7 +384,7 @@ static void layout(PlotLayout *L, int w, int h, int top, int bottom, bool logy, 
         L->ph = 1;
     L->sx = glyph_sx(glyphs);
     L->sy = glyph_sy(glyphs);
-    y_ticks(L, logy);
+    y_ticks(L, logy, ext & 1, ext & 2);
     int lw = 1;
     for (int i = 0; i < L->nyt; i++) {
         char b[32];
@@ -581,7 +609,8 @@ bool plot_chart_render(const PlotChart *c, PlotGrid *g, PlotLayout *lay)
     bool legend = c->legend && any_label(c);
     int top = (c->title ? 1 : 0) + (legend ? 1 : 0);
     int bottom = 1 + (c->xlabel ? 1 : 0);
-    layout(&L, g->w, g->h, top, bottom, c->logy, c->xint, c->glyphs);
+    int ext = (isnan(c->ymin) ? 1 : 0) | (isnan(c->ymax) ? 2 : 0);
+    layout(&L, g->w, g->h, top, bottom, c->logy, c->xint, c->glyphs, ext);
     draw_axes(g, &L, c->logy, c->glyphs == PLOT_ASCII);
     if (c->title)
         centre_text(g, &L, 0, c->title);
@@ -611,7 +640,7 @@ bool plot_hist_render(const double *counts, int nbins, double lo, double hi,
     L.y0 = 0;
     L.y1 = cmax > 0 ? cmax : 1;
     widen(&L.x0, &L.x1);
-    layout(&L, g->w, g->h, 0, 1, false, false, PLOT_ASCII);
+    layout(&L, g->w, g->h, 0, 1, false, false, PLOT_ASCII, 2);
     if (L.ystep < 1) {          /* counts: whole ticks only */
         L.nyt = plot_nice_ticks(0, L.y1, 2, L.yt, &L.ystep);
     }

@@ -92,6 +92,8 @@ static void test_ascii_diagonal(void **state)
     c.series = &s;
     c.nseries = 1;
     c.glyphs = PLOT_ASCII;
+    c.ymin = 0;         /* a fixed range: the data's own, not grown to ticks */
+    c.ymax = 9;
     PlotGrid g;
     assert_true(plot_grid_init(&g, 13, 12));
     PlotLayout L;
@@ -129,6 +131,8 @@ static void test_braille_diagonal(void **state)
     plot_chart_init(&c);
     c.series = &s;
     c.nseries = 1;
+    c.ymin = 0;
+    c.ymax = 9;
     PlotGrid g;
     assert_true(plot_grid_init(&g, 13, 7));
     PlotLayout L;
@@ -152,6 +156,64 @@ static void test_braille_diagonal(void **state)
     /* axis glyphs */
     assert_int_equal(plot_cell(&g, L.left - 1, 5)->ch, 0x2514);
     assert_int_equal(plot_cell(&g, L.left + 1, 5)->ch, 0x2500);
+    plot_grid_free(&g);
+}
+
+/* A range from the data grows to the ticks around it, so the top row is
+ * labelled.  y = 0, 0.9 in ASCII on 12x7 cells: 5 rows, at most
+ * 5 / 2 + 1 = 3 ticks.  Inside [0, 0.9] the step 0.5 gives 0, 0.5
+ * (0.1 and 0.2 give 10 and 5); grown up to 1 that is 0, 0.5, 1 (3 ticks),
+ * so the range is [0, 1]: 1 on row 0, 0.5 on row round(0.5 * 4) = 2, 0 on
+ * row 4; the labels are 3 wide, the axis in column 3.  Before, the range
+ * stayed [0, 0.9] and row 0 had no label.  The point 0.9 lands on pixel
+ * row round(0.1 * 4) = 0, the last of pw = 12 - 4 - 1 = 7 columns.
+ * 0..9 on the 13x12 grid of test_ascii_diagonal: at most 6 ticks, step 2
+ * (0..8, 5 ticks); grown, 0..10 is 6 ticks, so "10" heads the axis. */
+static void test_top_label(void **state)
+{
+    (void)state;
+    double y[2] = { 0, 0.9 };
+    PlotSeries s = { .y = y, .n = 2, .marker = '*' };
+    PlotChart c;
+    plot_chart_init(&c);
+    c.series = &s;
+    c.nseries = 1;
+    c.glyphs = PLOT_ASCII;
+    PlotGrid g;
+    PlotLayout L;
+    assert_true(plot_grid_init(&g, 12, 7));
+    assert_true(plot_chart_render(&c, &g, &L));
+    assert_int_equal(L.nyt, 3);
+    assert_true(L.y0 == 0 && L.y1 == 1);
+    assert_int_equal(L.left, 4);
+    assert_int_equal(L.pw, 7);
+    assert_string_equal(row_text(&g, 0), "  1+      *");
+    assert_memory_equal(row_text(&g, 1), "   |", 4);
+    assert_memory_equal(row_text(&g, 2), "0.5+", 4);
+    assert_memory_equal(row_text(&g, 3), "   |", 4);
+    assert_string_equal(row_text(&g, 4), "  0+*");
+    plot_grid_free(&g);
+
+    double d[10];
+    for (int i = 0; i < 10; i++)
+        d[i] = i;
+    s.y = d;
+    s.n = 10;
+    assert_true(plot_grid_init(&g, 13, 12));
+    assert_true(plot_chart_render(&c, &g, &L));
+    assert_true(L.y1 == 10 && L.nyt == 6);
+    assert_memory_equal(row_text(&g, 0), "10+", 3);
+    assert_memory_equal(row_text(&g, 9), " 0+*", 4);
+    plot_grid_free(&g);
+
+    /* a fixed top is kept: 0.9 is not a tick, row 0 has no label */
+    c.ymax = 0.9;
+    s.y = y;
+    s.n = 2;
+    assert_true(plot_grid_init(&g, 12, 7));
+    assert_true(plot_chart_render(&c, &g, &L));
+    assert_true(L.y1 == 0.9);
+    assert_memory_equal(row_text(&g, 0), "   |", 4);
     plot_grid_free(&g);
 }
 
@@ -300,6 +362,7 @@ int main(void)
         cmocka_unit_test(test_tick_labels),
         cmocka_unit_test(test_ascii_diagonal),
         cmocka_unit_test(test_braille_diagonal),
+        cmocka_unit_test(test_top_label),
         cmocka_unit_test(test_log_scale),
         cmocka_unit_test(test_legend_and_text),
         cmocka_unit_test(test_histogram),
