@@ -230,40 +230,124 @@ static int64_t labels_len(Value labels)
     return -1;
 }
 
-/* Adds the series of one argument (a 2-D array: one per column). */
-static bool add_series(Interp *I, Value v, const double *x, size_t nx, Owned *own,
-                       PlotSeries *s, int *ns)
-{
-    double *y;
+/* One positional argument of plot() as numbers. */
+typedef struct PArg {
+    double *v;              /* owned by the call's Owned */
     size_t n;
+    int64_t rows, cols;     /* a 1-D argument is n x 1 */
+    bool two_d;
+} PArg;
+
+static bool parg_read(Interp *I, Value v, Owned *own, PArg *p)
+{
     int nd;
     int64_t shape[NN_MAXDIM];
-    if (!plot_values(I, "plot", v, &y, &n, &nd, shape))
+    if (!plot_values(I, "plot", v, &p->v, &p->n, &nd, shape))
         return false;
-    owned_add(own, y);
-    int64_t cols = nd == 2 ? shape[1] : 1, rows = nd == 2 ? shape[0] : (int64_t)n;
-    if (x && (size_t)rows != nx)
-        return interp_error(I, ERR_VALUE,
-                            "x and y must have same first dimension, but have shapes (%zu,) and (%lld,)",
-                            nx, (long long)rows);
-    for (int64_t c = 0; c < cols && *ns < 16; c++) {
-        double *col = y;
-        if (cols > 1) {
-            col = owned_add(own, malloc((size_t)(rows ? rows : 1) * sizeof *col));
+    owned_add(own, p->v);
+    p->two_d = nd == 2;
+    p->rows = nd == 2 ? shape[0] : (int64_t)p->n;
+    p->cols = nd == 2 ? shape[1] : 1;
+    return true;
+}
+
+static bool parg_is_x(const PArg *p) { return p->cols == 1; }
+
+/* y can be drawn against an x of nx values: nx values, or a 2-D array with
+ * nx rows (its columns are the series) or nx columns (its rows are). */
+static bool parg_fits(const PArg *p, size_t nx)
+{
+    return (size_t)p->rows == nx || (p->two_d && (size_t)p->cols == nx);
+}
+
+static bool parg_same(const PArg *a, const PArg *b)
+{
+    if (a->n != b->n || a->cols != b->cols)
+        return false;
+    for (size_t i = 0; i < a->n; i++)
+        if (a->v[i] != b->v[i])
+            return false;
+    return true;
+}
+
+/* The rule for plot(a0, a1, ...) (see the help text):
+ *   PX_NONE   every argument is a series against 0, 1, 2, ...
+ *   PX_SHARED a0 is x, every other argument a series against it; an argument
+ *             equal to a0 at an even position is x repeated (matplotlib's
+ *             plot(x, y1, x, y2)) and is skipped
+ *   PX_PAIRS  matplotlib's plot(x1, y1, x2, y2, ...) with different x's */
+typedef enum { PX_NONE, PX_SHARED, PX_PAIRS } PxRule;
+
+static PxRule x_rule(const PArg *p, int n, int64_t nlabels)
+{
+    if (n < 2 || nlabels == n)             /* one label per argument: all are series */
+        return PX_NONE;
+    bool shared = parg_is_x(&p[0]);
+    for (int i = 1; shared && i < n; i++)
+        shared = (i % 2 == 0 && n % 2 == 0 && parg_same(&p[0], &p[i])) || parg_fits(&p[i], p[0].n);
+    if (shared)
+        return PX_SHARED;
+    bool pairs = n % 2 == 0;
+    for (int i = 0; pairs && i < n; i += 2)
+        pairs = parg_is_x(&p[i]) && parg_fits(&p[i + 1], p[i].n);
+    return pairs ? PX_PAIRS : PX_NONE;
+}
+
+/* Adds the series of one argument against x (NULL: the index): a 2-D
+ * array gives one series per column, or per row when its rows have x's
+ * length and its columns do not. */
+static bool add_series(Interp *I, const PArg *y, const double *x, size_t nx, Owned *own,
+                       PlotSeries *s, int *ns)
+{
+    bool by_row = x && y->two_d && (size_t)y->rows != nx && (size_t)y->cols == nx;
+    int64_t count = by_row ? y->rows : y->cols, len = by_row ? y->cols : y->rows;
+    for (int64_t k = 0; k < count && *ns < 16; k++) {
+        double *col = by_row ? y->v + k * y->cols : y->v;
+        if (!by_row && y->cols > 1) {
+            col = owned_add(own, malloc((size_t)(len ? len : 1) * sizeof *col));
             if (!col)
                 return interp_error(I, ERR_MEMORY, "out of memory");
-            for (int64_t r = 0; r < rows; r++)
-                col[r] = y[r * cols + c];
+            for (int64_t r = 0; r < len; r++)
+                col[r] = y->v[r * y->cols + k];
         }
         PlotSeries *p = &s[(*ns)++];
         memset(p, 0, sizeof *p);
         p->x = x;
         p->y = col;
-        p->n = (size_t)rows;
+        p->n = (size_t)len;
         p->colour = plot_series_colour(*ns - 1);
         p->marker = "*+ox#@%&"[(*ns - 1) % 8];
     }
     return true;
+}
+
+/* The series of plot()'s positional arguments by x_rule; plot(x, y) with
+ * lengths that differ is matplotlib's error. */
+static bool collect_series(Interp *I, const Args *a, int64_t nl, Owned *own, PlotSeries *s,
+                           int *ns, bool *has_x)
+{
+    PArg p[16];
+    int n = a->npos;
+    if (n > 16)
+        return interp_error(I, ERR_TYPE, "plot() takes at most 16 positional arguments (%d given)", n);
+    for (int i = 0; i < n; i++)
+        if (!parg_read(I, a->pos[i], own, &p[i]))
+            return false;
+    PxRule rule = x_rule(p, n, nl);
+    if (n == 2 && nl != 2 && rule == PX_NONE)
+        return interp_error(I, ERR_VALUE, "x and y must have same first dimension, but have "
+                            "shapes (%zu,) and (%lld,)", p[0].n, (long long)p[1].rows);
+    *has_x = rule != PX_NONE;
+    bool ok = true;
+    for (int i = 0; ok && i < n; i++) {
+        if (rule == PX_SHARED && (i == 0 || (i % 2 == 0 && n % 2 == 0 && parg_same(&p[0], &p[i]))))
+            continue;
+        if (rule == PX_PAIRS && i % 2 == 0)
+            continue;
+        const PArg *x = rule == PX_SHARED ? &p[0] : rule == PX_PAIRS ? &p[i - 1] : NULL;
+        ok = add_series(I, &p[i], x ? x->v : NULL, x ? x->n : 0, own, s, ns);
+    }
+    return ok;
 }
 
 static bool plot_series(Interp *I, const Args *a, const PlotEnv *e)
@@ -272,19 +356,8 @@ static bool plot_series(Interp *I, const Args *a, const PlotEnv *e)
     Owned own = { .n = 0 };
     PlotSeries s[16];
     int ns = 0;
-    double *x = NULL;
-    size_t nx = 0;
-    int first = 0;
-    int64_t nl = labels_len(labels);
-    bool r = true;
-    if (a->npos == 2 && nl <= 1) {          /* plot(x, y) */
-        r = plot_values(I, "plot", a->pos[0], &x, &nx, NULL, NULL);
-        if (r)
-            owned_add(&own, x);
-        first = 1;
-    }
-    for (int i = first; r && i < a->npos; i++)
-        r = add_series(I, a->pos[i], x, nx, &own, s, &ns);
+    bool has_x = false;
+    bool r = collect_series(I, a, labels_len(labels), &own, s, &ns, &has_x);
     for (int k = 0; r && k < ns; k++)
         r = label_at(I, labels, k, &s[k].label);
     int w, h;
@@ -301,7 +374,7 @@ static bool plot_series(Interp *I, const Args *a, const PlotEnv *e)
         c.title = t;
         c.xlabel = xl;
         c.logy = logy;
-        c.xint = x == NULL;
+        c.xint = !has_x;
         r = render_print(I, &c, e, w, h);
     }
     owned_free(&own);
@@ -718,10 +791,19 @@ static bool bi_plot_boundary(Interp *I, Value self, const Args *a, Value *out)
 }
 
 static const NativeDef plot_defs[] = {
-    { "plot", bi_plot, "plot(*y, labels=None, title=None, xlabel=None, logy=False, width=None, height=None)",
+    { "plot", bi_plot, "plot(*args, labels=None, title=None, xlabel=None, logy=False, width=None, height=None)",
       "Draws a line chart inline (it stays in the scrollback and in :export).\n"
       "plot(history) draws loss and val_loss per epoch; plot(history, 'accuracy')\n"
-      "the metric.  plot(y), plot(x, y), plot(y1, y2, labels=['a', 'b']).\n"
+      "the metric.  plot(y) draws y against 0, 1, 2, ...; a 2-D y one series per\n"
+      "column.  Several series on one chart, with a legend from labels=:\n"
+      "  plot(x, y1, y2, labels=['a', 'b'])     the first argument is x when there\n"
+      "      are several and its length matches every other argument;\n"
+      "  plot(x, [y1, y2, y3], labels=[...])    a 2-D y whose rows have x's length\n"
+      "      gives one series per row (per column when its columns do not);\n"
+      "  plot(x, y1, x, y2)                     x repeated, as matplotlib;\n"
+      "  plot(x1, y1, x2, y2)                   pairs with their own x;\n"
+      "  plot(y1, y2, labels=['a', 'b'])        one label per argument: every\n"
+      "      argument is a series against 0, 1, 2, ... (no x).\n"
       "Example: plot([1, 4, 9, 16])" },
     { "scatter", bi_scatter, "scatter(x, y=None, c=None, title=None, width=None, height=None)",
       "Draws 2-D points inline, one marker and colour per class c.\n"

@@ -38,5 +38,23 @@ check "C locale: ASCII axes" 'grep -q "^ *0+" "$tmp/out.C"'
 check "UTF-8: braille glyphs" 'grep -q "$(printf "\342\240")\|$(printf "\342\241")\|$(printf "\342\242")\|$(printf "\342\243")" "$tmp/out.C.UTF-8"'
 # [[0, 255], [255, 0]]: one cell per column of two pixels, mean 0.5 = ramp[5]
 check "show() without a terminal: the ASCII ramp" 'grep -qx "++" "$tmp/out.C" && grep -qx "++" "$tmp/out.C.UTF-8"'
+# several series: tests/scripts/plot_series.nns in the C locale (ASCII markers *, +, o)
+ser="$tmp/series"
+LC_ALL=C LANG=C "$nnsh" "$srcdir/tests/scripts/plot_series.nns" >"$ser" 2>"$tmp/err" </dev/null
+check "plot(x, y1, y2): runs" '[ $? -eq 0 ] && tail -1 "$ser" | grep -qx done'
+section() { awk -v a="$1" -v b="$2" 'index($0, a) {on = 1} on && b != "" && index($0, b) {exit} on' "$ser"; }
+check "plot(x, y1, y2): two series with the legend, x ticks from x (10..40)" \
+    'section "shared x" "rows" | grep -q "^ *\*\* tenth   ++ twentieth$" &&
+     section "shared x" "rows" | grep -q "^ *10 .* 40$"'
+check "plot(x, [y1, y2, y3]): one series per row" \
+    'section "rows" "repeated x" | grep -q "^ *\*\* r0   ++ r1   oo r2$" &&
+     section "rows" "repeated x" | grep -q "^ *10 .* 40$"'
+check "plot(x, y1, x, y2): two series, x not drawn" \
+    'section "repeated x" "no x" | grep -q "^ *\*\* up   ++ down$" &&
+     ! section "repeated x" "no x" | grep -v "down$" | grep -q "o"'
+check "plot(y1, y2, labels=[a, b]): no x (ticks 0..2)" \
+    'section "no x" "" | grep -q "^ *\*\* a   ++ b$" && section "no x" "" | grep -q "^ *0 .* 2$"'
+check "plot(x, y) of different lengths: matplotlib's error" \
+    'grep -qx "ValueError: x and y must have same first dimension, but have shapes (3,) and (2,)" "$ser"'
 echo "plot tests: $pass passed, $fail failed"
 [ $fail -eq 0 ]
