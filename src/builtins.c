@@ -359,7 +359,8 @@ static bool b_next(Interp *I, Value self, const Args *a, Value *out)
     bool done;
     if (!args_parse(I, "next", a, "iterator, default=", v))
         return false;
-    if (!val_is_obj(v[0], OBJ_ITER) && !val_is_obj(v[0], OBJ_NATIVE_OBJ))
+    if (!val_is_obj(v[0], OBJ_ITER) && !val_is_obj(v[0], OBJ_NATIVE_OBJ) &&
+        !val_is_obj(v[0], OBJ_INSTANCE))
         return interp_error(I, ERR_TYPE, "'%s' object is not an iterator", tname(v[0]));
     if (!value_next(I, v[0], out, &done))
         return false;

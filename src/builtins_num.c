@@ -364,7 +364,154 @@ static bool b_hash(Interp *I, Value self, const Args *a, Value *out)
     }
     if (!value_hash(I, x, &h))
         return false;
+    bool found = false;
+    Value r;
+    if (x.kind == VAL_OBJ && strcmp(value_type_name(x), "type") != 0 &&
+        !call_dunder(I, x, "__hash__", 0, NULL, &r, &found))
+        return false;
+    if (x.kind == VAL_OBJ && found && r.kind == VAL_INT) {
+        *out = r;                       /* a user class's own __hash__() */
+        return true;
+    }
+    if (x.kind == VAL_OBJ && found)
+        value_decref(r);
     *out = val_int((int64_t)h);
+    return true;
+}
+
+/* ---- methods and attributes of int, bool and float ---- */
+
+static bool pair(Interp *I, Value a, Value b, Value *out)
+{
+    if (!tuple_new(I, 2, out))
+        return false;
+    as_list(*out)->items[0] = a;
+    as_list(*out)->items[1] = b;
+    return true;
+}
+
+static bool no_args(Interp *I, const char *fname, const Args *a)
+{
+    if (a->npos + a->nkw == 0)
+        return true;
+    return interp_error(I, ERR_TYPE, "%s() takes no arguments (%d given)", fname,
+                        a->npos + a->nkw);
+}
+
+static int64_t ival(Value v) { return v.kind == VAL_BOOL ? v.as.b : v.as.i; }
+
+static bool n_bit_length(Interp *I, Value self, const Args *a, Value *out)
+{
+    if (!no_args(I, "bit_length", a))
+        return false;
+    uint64_t u = ival(self) < 0 ? 0 - (uint64_t)ival(self) : (uint64_t)ival(self);
+    int n = 0;
+    for (; u; u >>= 1)
+        n++;
+    *out = val_int(n);
+    return true;
+}
+
+static bool n_bit_count(Interp *I, Value self, const Args *a, Value *out)
+{
+    if (!no_args(I, "bit_count", a))
+        return false;
+    uint64_t u = ival(self) < 0 ? 0 - (uint64_t)ival(self) : (uint64_t)ival(self);
+    int n = 0;
+    for (; u; u &= u - 1)
+        n++;
+    *out = val_int(n);
+    return true;
+}
+
+static bool n_conjugate(Interp *I, Value self, const Args *a, Value *out)
+{
+    if (!no_args(I, "conjugate", a))
+        return false;
+    *out = self.kind == VAL_BOOL ? val_int(self.as.b) : self;
+    return true;
+}
+
+static bool n_is_integer(Interp *I, Value self, const Args *a, Value *out)
+{
+    if (!no_args(I, "is_integer", a))
+        return false;
+    *out = val_bool(isfinite(self.as.f) && floor(self.as.f) == self.as.f);
+    return true;
+}
+
+/* float.as_integer_ratio: the exact fraction, lowest terms, positive
+ * denominator (a power of two). */
+static bool n_as_integer_ratio(Interp *I, Value self, const Args *a, Value *out)
+{
+    if (!no_args(I, "as_integer_ratio", a))
+        return false;
+    if (self.kind != VAL_FLOAT)
+        return pair(I, val_int(ival(self)), val_int(1), out);
+    double f = self.as.f;
+    if (isinf(f))
+        return interp_error(I, ERR_OVERFLOW, "cannot convert Infinity to integer ratio");
+    if (isnan(f))
+        return interp_error(I, ERR_VALUE, "cannot convert NaN to integer ratio");
+    int e;
+    double m = frexp(f, &e);
+    int64_t den = 1;
+    for (int i = 0; i < 300 && m != floor(m); i++) {
+        m *= 2;
+        e--;
+    }
+    if (e > 0) {
+        if (e > 62 || fabs(m) * ldexp(1.0, e) >= 9.2e18)
+            return interp_error(I, ERR_OVERFLOW, "integer overflow");
+        m = ldexp(m, e);
+    } else if (e < -62) {
+        return interp_error(I, ERR_OVERFLOW, "integer overflow");
+    } else {
+        den = (int64_t)1 << -e;
+    }
+    int64_t num = (int64_t)m;
+    while (den > 1 && num % 2 == 0) {
+        num /= 2;
+        den /= 2;
+    }
+    return pair(I, val_int(num), val_int(den), out);
+}
+
+static const Method int_method_defs[] = {
+    METHOD("int", "bit_length", n_bit_length, "bit_length()", "Number of bits needed for abs(self).\nExample: (5).bit_length() -> 3"),
+    METHOD("int", "bit_count", n_bit_count, "bit_count()", "Number of ones in the binary form of abs(self).\nExample: (7).bit_count() -> 3"),
+    METHOD("int", "conjugate", n_conjugate, "conjugate()", "The number itself.\nExample: (3).conjugate() -> 3"),
+    METHOD("int", "as_integer_ratio", n_as_integer_ratio, "as_integer_ratio()", "(self, 1).\nExample: (3).as_integer_ratio() -> (3, 1)"),
+    {NULL, {NULL, NULL, NULL, NULL}},
+};
+
+static const Method float_method_defs[] = {
+    METHOD("float", "is_integer", n_is_integer, "is_integer()", "True when the float has no fractional part.\nExample: (2.0).is_integer() -> True"),
+    METHOD("float", "as_integer_ratio", n_as_integer_ratio, "as_integer_ratio()", "The exact fraction as (numerator, denominator).\nExample: (0.75).as_integer_ratio() -> (3, 4)"),
+    METHOD("float", "conjugate", n_conjugate, "conjugate()", "The number itself.\nExample: (1.5).conjugate() -> 1.5"),
+    {NULL, {NULL, NULL, NULL, NULL}},
+};
+
+bool num_getattr(Interp *I, Value self, const char *name, Value *out, bool *found)
+{
+    bool is_float = self.kind == VAL_FLOAT;
+    *found = true;
+    if (strcmp(name, "real") == 0 || (!is_float && strcmp(name, "numerator") == 0)) {
+        *out = is_float ? self : val_int(ival(self));
+        return true;
+    }
+    if (strcmp(name, "imag") == 0) {
+        *out = is_float ? val_float(0.0) : val_int(0);
+        return true;
+    }
+    if (!is_float && strcmp(name, "denominator") == 0) {
+        *out = val_int(1);
+        return true;
+    }
+    for (const Method *m = is_float ? float_method_defs : int_method_defs; m->qualname; m++)
+        if (strcmp(m->def.name, name) == 0)
+            return native_new(I, &m->def, m->qualname, self, out);
+    *found = false;
     return true;
 }
 

@@ -926,6 +926,8 @@ static const Method *table_for(ObjKind kind)
 bool methods_getattr(Interp *I, Value self, const char *name, Value *out, bool *found)
 {
     *found = false;
+    if (self.kind == VAL_INT || self.kind == VAL_BOOL || self.kind == VAL_FLOAT)
+        return num_getattr(I, self, name, out, found);
     if (self.kind != VAL_OBJ)
         return true;
     const Method *m = table_for(self.as.o->kind);

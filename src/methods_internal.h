@@ -41,6 +41,10 @@ bool format_str_spec(Interp *I, const char *s, size_t n, const char *spec, size_
 extern const NativeDef builtins_num_defs[];
 /* builtins_num.c: CPython's hash of a float (hash(1.5), random.seed(1.5)). */
 int64_t builtins_hash_double(double v);
+/* builtins_num.c: attributes and methods of int, bool and float (real,
+ * imag, bit_length, is_integer, as_integer_ratio, ...); *found=false when
+ * there is none of that name. */
+bool num_getattr(Interp *I, Value self, const char *name, Value *out, bool *found);
 /* builtins.c: exit()/quit()/sys.exit(): raises SystemExit with the code. */
 bool builtins_exit(Interp *I, Value self, const Args *a, Value *out);
 /* builtins_file.c: open(file, mode='r', ...) -> a text file object. */

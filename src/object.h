@@ -110,7 +110,8 @@ typedef struct ObjSlice {
     Value lower, upper, step;
 } ObjSlice;
 
-typedef enum { IT_SEQ, IT_STR, IT_RANGE, IT_DICT, IT_ENUMERATE, IT_ZIP } IterKind;
+typedef enum { IT_SEQ, IT_STR, IT_RANGE, IT_DICT, IT_ENUMERATE, IT_ZIP,
+               IT_GETITEM /* x[0], x[1], ... until IndexError */ } IterKind;
 typedef struct ObjIter {
     Obj obj;
     IterKind ik;
@@ -197,6 +198,9 @@ bool descr_set(Interp *I, Value obj, const char *name, Value v, bool *handled);
 
 /* value_repr.c */
 bool set_python_order(Interp *I, Value set, Value *out, bool *done);
+/* hash() of a user instance: its class's __hash__() result, TypeError when
+ * the class defines __eq__ without __hash__, *identity=true otherwise. */
+bool value_instance_hash(Interp *I, Value v, int64_t *out, bool *identity);
 
 /* value_attr.c */
 const char *suggest_name(const char *name, Value names);   /* borrowed from names */

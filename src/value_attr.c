@@ -196,8 +196,48 @@ static bool getattr_native(Interp *I, Value obj, const char *name, Value *out, b
     return true;
 }
 
+/* DFS over the bases keeping each class's last occurrence: C3's answer for
+ * single inheritance and the usual diamonds. */
+static void mro_walk(ObjType *t, ObjType **seq, int *n, int cap)
+{
+    if (*n < cap)
+        seq[(*n)++] = t;
+    for (int i = 0; i < t->nbases; i++)
+        mro_walk(t->bases[i], seq, n, cap);
+}
+
+static bool type_bases_tuple(Interp *I, ObjType *t, bool mro, Value *out)
+{
+    ObjType *seq[256];
+    int n = 0, k = 0;
+    if (mro)
+        mro_walk(t, seq, &n, 256);
+    else
+        for (; n < t->nbases && n < 256; n++)
+            seq[n] = t->bases[n];
+    for (int i = 0; i < n; i++) {
+        bool later = false;
+        for (int j = i + 1; j < n && !later; j++)
+            later = mro && seq[j] == seq[i];
+        if (!later)
+            seq[k++] = seq[i];
+    }
+    if (!tuple_new(I, (size_t)k, out))
+        return false;
+    for (int i = 0; i < k; i++) {
+        value_incref(val_obj(&seq[i]->obj));
+        as_list(*out)->items[i] = val_obj(&seq[i]->obj);
+    }
+    return true;
+}
+
 static bool getattr_common(Interp *I, Value obj, const char *name, Value *out, bool *found)
 {
+    if (val_is_obj(obj, OBJ_TYPE) && (strcmp(name, "__bases__") == 0 ||
+                                      strcmp(name, "__mro__") == 0)) {
+        *found = true;
+        return type_bases_tuple(I, (ObjType *)obj.as.o, name[2] == 'm', out);
+    }
     *found = true;
     if (strcmp(name, "__class__") == 0) {
         ObjType *t = value_type_obj(I, obj);

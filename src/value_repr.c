@@ -9,7 +9,7 @@
 
 static const char *iter_names[] = {
     "list_iterator", "str_ascii_iterator", "range_iterator", "dict_keyiterator",
-    "enumerate", "zip"
+    "enumerate", "zip", "iterator"
 };
 
 const char *value_type_name(Value v)
@@ -528,6 +528,47 @@ bool value_is_hashable(Value v)
     return true;
 }
 
+/* The class that decides an instance's hash: the first in the MRO whose
+ * own dict has __hash__ or __eq__ (a class defining __eq__ alone has
+ * __hash__ = None in Python).  *fn: its __hash__ (borrowed), unset when
+ * the instance is unhashable, None when object's identity hash applies. */
+static void instance_hash_fn(ObjType *t, Value *fn, bool *decided)
+{
+    if (t->dict.kind == VAL_OBJ) {
+        DictEntry *h = dict_find_cstr(t->dict, "__hash__");
+        if (h || dict_find_cstr(t->dict, "__eq__")) {
+            *fn = h && h->value.kind != VAL_NONE ? h->value : (Value){VAL_UNSET, {0}};
+            *decided = true;
+            return;
+        }
+    }
+    for (int i = 0; i < t->nbases && !*decided; i++)
+        instance_hash_fn(t->bases[i], fn, decided);
+}
+
+/* hash(obj) of a user instance: its __hash__() (an int), or TypeError. */
+bool value_instance_hash(Interp *I, Value v, int64_t *out, bool *identity)
+{
+    Value fn = val_none(), r;
+    bool decided = false;
+    ObjType *cls = ((ObjInstance *)v.as.o)->cls;
+    instance_hash_fn(cls, &fn, &decided);
+    *identity = !decided || fn.kind == VAL_NONE;
+    if (*identity)
+        return true;
+    if (fn.kind == VAL_UNSET)
+        return interp_error(I, ERR_TYPE, "unhashable type: '%s'", cls->name);
+    bool found;
+    if (!user_instance_special(I, v, "__hash__", 0, NULL, &r, &found))
+        return false;
+    if (r.kind != VAL_INT && r.kind != VAL_BOOL) {
+        value_decref(r);
+        return interp_error(I, ERR_TYPE, "__hash__ method should return an integer");
+    }
+    *out = r.kind == VAL_INT ? r.as.i : r.as.b;
+    return true;
+}
+
 bool value_hash(Interp *I, Value v, uint64_t *out)
 {
     switch (v.kind) {
@@ -571,6 +612,16 @@ bool value_hash(Interp *I, Value v, uint64_t *out)
     }
     if (!value_is_hashable(v))
         return interp_error(I, ERR_TYPE, "unhashable type: '%s'", value_type_name(v));
+    if (k == OBJ_INSTANCE) {
+        int64_t h;
+        bool identity;
+        if (!value_instance_hash(I, v, &h, &identity))
+            return false;
+        if (!identity) {
+            *out = mix((uint64_t)h);
+            return true;
+        }
+    }
     *out = mix((uint64_t)(uintptr_t)v.as.o);
     return true;
 }

@@ -644,12 +644,16 @@ bool value_iter(Interp *I, Value v, Value *iterator)
             }
             break;
         }
-        case OBJ_INSTANCE:
+        case OBJ_INSTANCE: {
+            Value gi;
             if (!user_instance_special(I, v, "__iter__", 0, NULL, iterator, &found))
                 return false;
             if (found)
                 return true;
+            if (type_lookup(((ObjInstance *)v.as.o)->cls, "__getitem__", &gi))
+                return iter_new(I, IT_GETITEM, v, iterator);
             break;
+        }
         default: break;
         }
     }
@@ -696,6 +700,22 @@ static bool iter_next_seq(Interp *I, ObjIter *it, Value *out, bool *done)
         value_incref(k);
         *out = k;
         return true;
+    }
+    case IT_GETITEM: {
+        bool found;
+        Value idx = val_int(it->pos);
+        if (it->pos < 0)
+            break;
+        if (user_instance_special(I, it->src, "__getitem__", 1, &idx, out, &found)) {
+            it->pos++;
+            return true;
+        }
+        ErrKind k = interp_error_kind(I);
+        if (k != ERR_INDEX && k != ERR_STOP_ITERATION)
+            return false;
+        interp_clear_error(I);
+        it->pos = -1;
+        break;
     }
     default: break;
     }
