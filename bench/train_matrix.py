@@ -7,9 +7,11 @@ peak RSS is per configuration, prints a table and writes results.json.
 Matrix: Fashion-MNIST MLPs 784-128-10, 784-64-32-10, 784-512-512-10 at
 batch 32 and 128 with 1 and 2 threads; a CNN (Conv2D 32 3x3, MaxPool,
 Flatten, Dense 128, Dense 10) at batch 64 on a subset; predict on the
-10,000 test images.  Seconds per epoch are the median of epochs 2..n; each
-setting runs --repeats times (2) and keeps its best median, nnsh and
-PyTorch alike (PyTorch's 2-thread runs once), since the machine is shared.
+10,000 test images.  Seconds per epoch are the median of epochs 2..n.
+The machine is shared, so nnsh runs each setting --repeats times (2): the
+table shows its best median (that is what the 1- vs 2-thread comparison
+uses), while the headline ratio against PyTorch's single run uses nnsh's
+slower run, so noise never flatters nnsh.
 
 PyTorch 1.13 with 2 threads on a 2-core machine is many times slower than
 with 1 (its OpenMP and OpenBLAS pools fight); its 2-thread runs are cut to
@@ -31,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 MLPS = [("mlp128", "784-128-10", [784, 128, 10]),
         ("mlp64_32", "784-64-32-10", [784, 64, 32, 10]),
         ("mlp512", "784-512-512-10", [784, 512, 512, 10])]
-CNN_SUBSET = 12000
+CNN_SUBSET = 6000
 
 
 def run_json(cmd):
@@ -49,7 +51,7 @@ def run_json(cmd):
 def run_best(cmd, repeats):
     """Best of `repeats` runs by median epoch time (a shared machine is noisy);
     every run's median is kept in "run_medians"."""
-    best, meds = None, []
+    best, meds, worst = None, [], None
     for _ in range(repeats):
         r = run_json(cmd)
         if not r:
@@ -58,8 +60,10 @@ def run_best(cmd, repeats):
         meds.append(r["epoch_median"])
         if best is None or r["epoch_median"] < best["epoch_median"]:
             best = r
+        worst = r["epoch_median"] if worst is None else max(worst, r["epoch_median"])
     if best:
         best["run_medians"] = meds
+        best["worst_median"] = worst
     return best
 
 
@@ -80,9 +84,9 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--builddir", default=os.environ.get("top_builddir", "."))
     ap.add_argument("--epochs", type=int, default=3)
-    ap.add_argument("--torch2-steps", type=int, default=100)
+    ap.add_argument("--torch2-steps", type=int, default=60)
     ap.add_argument("--repeats", type=int, default=2,
-                    help="runs per setting, best median kept (PyTorch 2-thread: one run)")
+                    help="nnsh runs per setting (PyTorch runs once)")
     ap.add_argument("--quick", action="store_true", help="784-128-10 only")
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
@@ -125,8 +129,8 @@ def main():
             if subset:
                 cmd += ["--subset", str(subset)]
             if t == 2:
-                cmd += ["--max-steps", str(a.torch2_steps if model != "cnn" else 20)]
-            r = run_best(cmd, a.repeats if t == 1 else 1)
+                cmd += ["--max-steps", str(a.torch2_steps if model != "cnn" else 10)]
+            r = run_best(cmd, 1)
             if r:
                 row["torch"][t] = r
         rows.append(row)
@@ -172,8 +176,8 @@ def derived(row, rates):
     """Headline numbers of one configuration."""
     n, tt = row["nnsh"], row["torch"]
     d = {}
-    if 2 in n:
-        d["nnsh_default"] = n[2]["epoch_median"]
+    if 2 in n:      # against PyTorch's single run: nnsh's slower run, never its luckier one
+        d["nnsh_default"] = n[2].get("worst_median", n[2]["epoch_median"])
     if tt:
         best_t = min(tt, key=lambda t: tt[t]["epoch_median"])
         d["torch_best_threads"] = best_t
@@ -213,7 +217,8 @@ def report_row(row, rates):
         print("%-18s %5d %3d | %s %s | %s | %s" % (row["label"] if t == 1 else "", row["batch"], t,
                                                   ns, ovh, ts, ratio))
     if "ratio" in d:
-        print("%-18s headline: torch best (%d thr) %.3f s / nnsh default (2 thr) %.3f s = %.2fx"
+        print("%-18s headline: torch best (%d thr) %.3f s / nnsh default (2 thr, slower run) %.3f s"
+              " = %.2fx"
               % ("", d["torch_best_threads"], d["torch_best"], d["nnsh_default"], d["ratio"]))
 
 
