@@ -669,7 +669,9 @@ bool plot_hist_render(const double *counts, int nbins, double lo, double hi,
 
 void plot_regions_paint(PlotGrid *g, const PlotLayout *L, const int *cls, bool colour)
 {
-    static const char mono[] = " .:-=+";
+    /* every class visible (a blank region could not be told from no
+     * region), none of them a point marker (plot_class_marker) */
+    static const char mono[] = ".-:=~^";
     for (int r = 0; r < L->ph; r++) {
         for (int c = 0; c < L->pw; c++) {
             int y = L->top + r, x = L->left + c;

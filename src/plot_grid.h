@@ -119,7 +119,7 @@ bool plot_hist_render(const double *counts, int nbins, double lo, double hi,
 /* ---- regions (decision boundaries) ---- */
 /* Fills the plot area of lay with one class per cell: cls[row * pw + col]
  * (row 0 at the top), painted as a background colour when `colour`, else
- * as a faint per-class character ('.', ':', '-', ...).  Returns nothing to
+ * as a faint per-class character ('.', '-', ':', '=', '~', '^').  Returns nothing to
  * fail. */
 void plot_regions_paint(PlotGrid *g, const PlotLayout *lay, const int *cls, bool colour);
 /* A point of class k as its marker on top (after plot_regions_paint). */

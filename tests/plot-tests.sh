@@ -56,5 +56,24 @@ check "plot(y1, y2, labels=[a, b]): no x (ticks 0..2)" \
     'section "no x" "" | grep -q "^ *\*\* a   ++ b$" && section "no x" "" | grep -q "^ *0 .* 2$"'
 check "plot(x, y) of different lengths: matplotlib's error" \
     'grep -qx "ValueError: x and y must have same first dimension, but have shapes (3,) and (2,)" "$ser"'
+# plot_boundary after training on the spiral (tests/scripts/plot_boundary_spiral.nns):
+# without a terminal the regions are '.' (class 0) and '-' (class 1) under
+# the points 'o' and 'x'; count them in the plot area (right of the y axis,
+# between the legend and the x axis row)
+bnd="$tmp/boundary"
+LC_ALL=C LANG=C "$nnsh" "$srcdir/tests/scripts/plot_boundary_spiral.nns" >"$bnd" 2>"$tmp/err" </dev/null
+check "plot_boundary(spiral): trains and draws" \
+    '[ $? -eq 0 ] && grep -qx "trained: True" "$bnd" && tail -1 "$bnd" | grep -qx done'
+counts=$(awk '/^ *o 0   x 1$/ {on = 1; next}
+    on && /^ *[+][-+]*$/ {exit}
+    on { i = match($0, /[|+]/); s = substr($0, i + 1)
+         a = s; d += gsub(/[.]/, "", a); a = s; m += gsub(/-/, "", a)
+         a = s; o += gsub(/o/, "", a); a = s; x += gsub(/x/, "", a) }
+    END { printf "%d %d %d %d", d, m, o, x }' "$bnd")
+read -r n_dot n_dash n_o n_x <<EOF
+$counts
+EOF
+check "plot_boundary(spiral): both regions (. $n_dot cells, - $n_dash cells) and both classes' points (o $n_o, x $n_x)" \
+    '[ "${n_dot:-0}" -ge 100 ] && [ "${n_dash:-0}" -ge 100 ] && [ "${n_o:-0}" -ge 20 ] && [ "${n_x:-0}" -ge 20 ]'
 echo "plot tests: $pass passed, $fail failed"
 [ $fail -eq 0 ]

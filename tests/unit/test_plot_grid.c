@@ -337,8 +337,8 @@ static void test_regions(void **state)
     int cls[8] = { 0, 0, 1, 1, 0, 1, 1, 1 };
     plot_regions_paint(&g, &L, cls, false);
     plot_point_mark(&g, &L, 0, 0, 1, false);     /* bottom left: pixel (0, 1) */
-    assert_string_equal(row_text(&g, 0), "   ..");
-    assert_string_equal(row_text(&g, 1), " x...");
+    assert_string_equal(row_text(&g, 0), " ..--");      /* class 0 '.', class 1 '-' */
+    assert_string_equal(row_text(&g, 1), " x---");
     plot_regions_paint(&g, &L, cls, true);
     assert_true(plot_cell(&g, 1, 0)->bg != plot_cell(&g, 3, 0)->bg);
     plot_grid_free(&g);
