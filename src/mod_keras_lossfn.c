@@ -32,6 +32,7 @@ typedef enum {
     LF_CATHINGE, LF_HUBER, LF_KLD, LF_LOGCOSH, LF_POISSON,
     /* metrics (not differentiable) */
     LF_BINACC, LF_CATACC, LF_SPARSEACC, LF_TOPK, LF_SPARSETOPK,
+    LF_ACC,                 /* accuracy: element-wise equality, nothing reduced */
 } LfKind;
 
 typedef struct {
@@ -359,6 +360,21 @@ static bool labels_pm1(const NnTensor *y64)
     return false;
 }
 
+/* keras.metrics.accuracy: 1.0 where y_true == y_pred (y_pred cast to
+ * y_true's dtype first, so an integer y_true truncates the predictions). */
+static NnTensor *elem_equal(NnCtx *ctx, const NnTensor *yt, const NnTensor *y64, const NnTensor *p64)
+{
+    NnTensor *r = nn_tensor_empty(ctx, NN_F32, p64->ndim, p64->shape);
+    if (!r)
+        return NULL;
+    const double *y = nn_tensor_data(y64), *p = nn_tensor_data(p64);
+    float *o = nn_tensor_data(r);
+    bool ints = !nn_dtype_is_float(yt->dtype);
+    for (int64_t i = 0; i < nn_tensor_numel(r); i++)
+        o[i] = y[i] == (ints ? trunc(p[i]) : p[i]) ? 1.0f : 0.0f;
+    return r;
+}
+
 /* The per-row values as a tensor of shape y_pred.shape[:-1], recorded on
  * an active tape for the losses.  Takes nothing; *out a new value. */
 static bool lf_eval(Interp *I, const char *f, LfConfig *c, NnTensor *yt, NnTensor *yp, Value *out)
@@ -368,7 +384,10 @@ static bool lf_eval(Interp *I, const char *f, LfConfig *c, NnTensor *yt, NnTenso
     NnTensor *r = NULL;
     bool ok = p ? lf_check(I, f, c, yt, yp, y) : interp_error_from_nn(I);
     NnDType dt = !lf_metric(c->kind) && yp->dtype == NN_F64 ? NN_F64 : NN_F32;
-    if (ok) {
+    if (ok && c->kind == LF_ACC) {
+        r = elem_equal(ctx, yt, y, p);
+        ok = r || interp_error_from_nn(I);
+    } else if (ok) {
         c->pm1 = labels_pm1(y);
         NnTensor *v = nn_tensor_empty(ctx, NN_F64, yp->ndim ? yp->ndim - 1 : 0, yp->shape);
         if (v)
@@ -472,6 +491,7 @@ LF(f_catacc, "categorical_accuracy", LF_CATACC)
 LF(f_sparseacc, "sparse_categorical_accuracy", LF_SPARSEACC)
 LF(f_topk, "top_k_categorical_accuracy", LF_TOPK)
 LF(f_sparsetopk, "sparse_top_k_categorical_accuracy", LF_SPARSETOPK)
+LF(f_acc, "accuracy", LF_ACC)
 
 #define PER_SAMPLE "\nReduces the last axis only: one value per sample, shape y_pred.shape[:-1]."
 #define SIG "(y_true, y_pred)"
@@ -526,6 +546,8 @@ const NativeDef keras_loss_fn_defs[] = {
 
 const NativeDef keras_metric_fn_defs[] = {
     LOSS_DEFS,
+    {"accuracy", f_acc, "accuracy" SIG,
+     "1.0 where y_true == y_pred element by element (nothing reduced), else 0.0."},
     {"binary_accuracy", f_binacc, "binary_accuracy(y_true, y_pred, threshold=0.5)",
      "mean(y_true == (y_pred > threshold), axis=-1)." PER_SAMPLE},
     {"categorical_accuracy", f_catacc, "categorical_accuracy" SIG,

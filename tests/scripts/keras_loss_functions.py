@@ -102,6 +102,9 @@ show("categorical_accuracy", categorical_accuracy(yc, pc))
 show("sparse_categorical_accuracy", sparse_categorical_accuracy(labels, pc))
 show("top_k_1", top_k(yc, pc, k=1))
 show("top_k_2", top_k(yc, pc, k=2))
+def accuracy(y, p): return (y == p.astype(y.dtype)).astype(float)   # y_pred cast to y_true's dtype
+show("accuracy_int", accuracy(np.array([[1, 2], [3, 4]]), np.array([[1.0, 2.7], [3.0, 0.0]])))
+show("accuracy_float", accuracy(np.array([0.5, 1.0, 2.0]), np.array([0.5, 1.5, 2.0])))
 
 # gradients of sum(w * loss(y, p)) w.r.t. p, by central differences
 w = np.array([1.0, -2.0, 0.5])
