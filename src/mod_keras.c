@@ -654,6 +654,12 @@ bool keras_loss_arg(Interp *I, Value v, NnLossConfig *cfg)
             nn_loss_config_init(cfg, kind);
             return true;
         }
+        if (d)
+            return interp_error(I, ERR_VALUE, "compile: fit cannot train with the loss function "
+                                "%s; it trains with mean_squared_error, mean_absolute_error, "
+                                "categorical_crossentropy, sparse_categorical_crossentropy, "
+                                "binary_crossentropy, hinge, squared_hinge and huber (other losses "
+                                "work in a GradientTape loop)", d->name);
     }
     if (!val_is_obj(v, OBJ_STR))
         return interp_error(I, ERR_VALUE, "Could not interpret loss function identifier: %s",
