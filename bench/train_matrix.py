@@ -34,6 +34,7 @@ MLPS = [("mlp128", "784-128-10", [784, 128, 10]),
         ("mlp64_32", "784-64-32-10", [784, 64, 32, 10]),
         ("mlp512", "784-512-512-10", [784, 512, 512, 10])]
 CNN_SUBSET = 6000
+REPEATS = [2]
 
 
 def run_json(cmd):
@@ -48,22 +49,14 @@ def run_json(cmd):
     return out
 
 
-def run_best(cmd, repeats):
-    """Best of `repeats` runs by median epoch time (a shared machine is noisy);
-    every run's median is kept in "run_medians"."""
-    best, meds, worst = None, [], None
-    for _ in range(repeats):
-        r = run_json(cmd)
-        if not r:
-            continue
+def best_of(runs):
+    """The run with the lowest median epoch; every run's median is kept in
+    "run_medians" and the slowest in "worst_median"."""
+    for r in runs:
         r["epoch_median"] = median_epoch(r)
-        meds.append(r["epoch_median"])
-        if best is None or r["epoch_median"] < best["epoch_median"]:
-            best = r
-        worst = r["epoch_median"] if worst is None else max(worst, r["epoch_median"])
-    if best:
-        best["run_medians"] = meds
-        best["worst_median"] = worst
+    best = min(runs, key=lambda r: r["epoch_median"])
+    best["run_medians"] = [r["epoch_median"] for r in runs]
+    best["worst_median"] = max(best["run_medians"])
     return best
 
 
@@ -89,7 +82,9 @@ def main():
                     help="nnsh runs per setting (PyTorch runs once)")
     ap.add_argument("--quick", action="store_true", help="784-128-10 only")
     ap.add_argument("--out", default=None)
+    ap.add_argument("--only", default=None, help="one model (mlp128, mlp64_32, mlp512, cnn)")
     a = ap.parse_args()
+    REPEATS[0] = a.repeats
     nb = os.path.join(a.builddir, "bench", "nnsh_bench")
     py = "/usr/bin/python3"
     tscript = os.path.join(HERE, "torch_mlp.py")
@@ -107,31 +102,41 @@ def main():
         for batch in (32, 128):
             configs.append((model, label, batch, 0))
     configs.append(("cnn", "CNN c32-pool-d128", 64, CNN_SUBSET))
+    if a.only:
+        configs = [c for c in configs if c[0] == a.only]
 
     rows = []
     for model, label, batch, subset in configs:
         row = {"model": model, "label": label, "batch": batch, "subset": subset or 60000,
                "nnsh": {}, "torch": {}}
+        ncmd = {}
         for t in (1, 2):
-            cmd = [nb, "--model", model, "--batch", str(batch), "--threads", str(t),
-                   "--epochs", str(a.epochs)]
+            ncmd[t] = [nb, "--model", model, "--batch", str(batch), "--threads", str(t),
+                       "--epochs", str(a.epochs)]
             if subset:
-                cmd += ["--subset", str(subset)]
+                ncmd[t] += ["--subset", str(subset)]
             if model != "cnn":
-                cmd += ["--gemm-step"]
-            r = run_best(cmd, a.repeats)
-            if r:
-                row["nnsh"][t] = r
-            if not have_torch:
-                continue
+                ncmd[t] += ["--gemm-step"]
+        # nnsh's 1- and 2-thread runs alternate, so both see the same load
+        runs = {1: [], 2: []}
+        for _ in range(a.repeats):
+            for t in (1, 2):
+                r = run_json(ncmd[t])
+                if r:
+                    runs[t].append(r)
+        for t in (1, 2):
+            if runs[t]:
+                row["nnsh"][t] = best_of(runs[t])
+        for t in (1, 2) if have_torch else ():
             cmd = [py, tscript, "--model", model, "--batch", str(batch), "--threads", str(t),
                    "--epochs", str(a.epochs)]
             if subset:
                 cmd += ["--subset", str(subset)]
             if t == 2:
                 cmd += ["--max-steps", str(a.torch2_steps if model != "cnn" else 10)]
-            r = run_best(cmd, 1)
+            r = run_json(cmd)
             if r:
+                r["epoch_median"] = median_epoch(r)
                 row["torch"][t] = r
         rows.append(row)
         report_row(row, rates)
@@ -149,7 +154,7 @@ def main():
             if r:
                 pred["torch_%d" % t] = r["predict_seconds"]
 
-    script = run_script(a.builddir)
+    script = run_script(a.builddir, a.repeats)
     summary = finish(rows, rates, pred, script, time.time() - t_start)
     out = a.out or os.path.join(a.builddir, "bench", "results.json")
     with open(out, "w") as f:
@@ -157,19 +162,21 @@ def main():
     print("wrote %s" % out)
 
 
-def run_script(builddir):
+def run_script(builddir, repeats):
     """784-128-10 at batch 32 through the interpreter (bench/fit_mlp.nns)."""
     nnsh = os.path.join(builddir, "src", "nnsh")
     if not os.access(nnsh, os.X_OK):
         return {"error": "src/nnsh not built"}
-    p = subprocess.run([nnsh, os.path.join(HERE, "fit_mlp.nns")], capture_output=True, text=True)
-    lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
-    if p.returncode != 0 or not lines:
-        err = (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[0]
-        return {"error": err}
-    r = json.loads(lines[-1])
-    r["epoch_median"] = median_epoch(r)
-    return r
+    runs = []
+    for _ in range(repeats):
+        p = subprocess.run([nnsh, os.path.join(HERE, "fit_mlp.nns")], capture_output=True,
+                           text=True)
+        lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
+        if p.returncode != 0 or not lines:
+            err = (p.stderr.strip().splitlines() or ["exit %d" % p.returncode])[0]
+            return {"error": err}
+        runs.append(json.loads(lines[-1]))
+    return best_of(runs)
 
 
 def derived(row, rates):
@@ -228,9 +235,10 @@ def finish(rows, rates, pred, script, wall):
           "%.1f GFLOP/s with 1 thread, %.1f with 2" % (rates[1], rates[2]))
     print("bound = epoch time / FLOP-bound limit (6 x matmul MACs x samples / GEMM rate at that "
           "thread count); ovh us = per-step time beyond the step's GEMM calls")
+    print("nnsh: best of %d alternating runs per setting (headline: its slower run); PyTorch: one "
+          "run; ~ = PyTorch 2-thread epoch extrapolated from its first steps" % REPEATS[0])
     if CNN_SUBSET:
-        print("CNN: first %d training images per epoch; ~ = PyTorch 2-thread epoch extrapolated "
-              "from its first steps" % CNN_SUBSET)
+        print("CNN: first %d training images per epoch" % CNN_SUBSET)
     if pred:
         print("predict, 10,000 test images (784-128-10): nnsh %s s, torch 1 thr %s s, 2 thr %s s" % (
             fmt(pred.get("nnsh")), fmt(pred.get("torch_1")), fmt(pred.get("torch_2"))))
@@ -239,8 +247,9 @@ def finish(rows, rates, pred, script, wall):
         print("through the interpreter (bench/fit_mlp.nns): not run: %s" % script["error"])
     elif c and 2 in c[0]["nnsh"]:
         lib = c[0]["nnsh"][2]["epoch_median"]
-        print("through the interpreter (bench/fit_mlp.nns, 784-128-10, batch 32, default threads): "
-              "%.3f s/epoch vs %.3f s calling lib directly (%+.1f%%), accuracy %.4f" % (
+        print("through the interpreter (bench/fit_mlp.nns, 784-128-10, batch 32, default threads, "
+              "best of %d): %.3f s/epoch vs %.3f s calling lib directly (%+.1f%%), accuracy %.4f" % (
+                  len(script["run_medians"]),
                   script["epoch_median"], lib, 100 * (script["epoch_median"] / lib - 1),
                   script["test_accuracy"]))
     goals(rows, rates)
