@@ -90,7 +90,10 @@ static json_object *layer_json(const NnLayerConfig *c)
     case NN_LAYER_MAXPOOL2D:
         ADD(k, c->kind == NN_LAYER_CONV2D ? "kernel_size" : "pool_size",
             jshape(2, (int64_t[]){ c->kernel[0], c->kernel[1] }));
-        ADD(k, "strides", jshape(2, (int64_t[]){ c->strides[0], c->strides[1] }));
+        /* strides 0 means "the pool size" in the config; Keras writes the
+         * pool size itself, and the reader wants positive strides */
+        ADD(k, "strides", jshape(2, (int64_t[]){ c->strides[0] > 0 ? c->strides[0] : c->kernel[0],
+                                                 c->strides[1] > 0 ? c->strides[1] : c->kernel[1] }));
         ADD(k, "padding", json_object_new_string(c->same_padding ? "same" : "valid"));
         break;
     case NN_LAYER_ACTIVATION:
@@ -719,8 +722,9 @@ static NnStatus read_compile(Reader *r, json_object *c, NnModel *m)
          (st = jnum(r, oc, "initial_accumulator_value", &opt.initial_accumulator)) ||
          (st = jnum(r, oc, "clipnorm", &opt.clipnorm)) || (st = jnum(r, oc, "clipvalue", &opt.clipvalue))))
         return st;
-    if ((st = nn_model_compile(r->ctx, m, &opt, &lc, mets, nm)))
-        return st;
+    if ((st = nn_model_compile(r->ctx, m, &opt, &lc, mets, nm)))   /* settings out of range */
+        return st == NN_ENOMEM ? st
+             : nn_error(r->ctx, NN_EFORMAT, "%s: config.json: %s", r->path, nn_errmsg(r->ctx));
     int64_t iters = 0, nslots = 0;
     if ((st = jint(r, o, "iterations", 0, INT64_MAX / 2, &iters)) ||
         (st = jint(r, o, "slots", 0, 3, &nslots)))
