@@ -438,7 +438,9 @@ static NnStatus npy_sizes(Src *s, const Hdr *h, const NpyType *ty, int64_t *n)
 static NnStatus npy_body(Src *s, Hdr *h, const NpyType *ty, NnTensor *t, int64_t n)
 {
     size_t bytes = (size_t)n * ty->size;
-    bool direct = ty->size == nn_dtype_size(t->dtype) && !(ty->kind == 'f' && ty->size == 2);
+    /* uint64 has int64's size but must be range-checked (npy_widen) */
+    bool direct = ty->size == nn_dtype_size(t->dtype) && !(ty->kind == 'f' && ty->size == 2) &&
+                  !(ty->kind == 'u' && ty->size == 8);
     unsigned char *raw = direct ? t->buf->data : nn_alloc(s->ctx, bytes ? bytes : 1, ".npy data");
     if (!raw)
         return NN_ENOMEM;

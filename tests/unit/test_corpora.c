@@ -415,6 +415,78 @@ static void test_csv_corpus(void **state)
     printf("csv files: %d\n", files);
 }
 
+/* ---------------------------------------------------------------- odd paths */
+
+static bool always(void *ud)
+{
+    (void)ud;
+    return true;
+}
+
+/* A directory where a file is expected, a save into a missing directory, a
+ * uint64 too large for int64, and a large load interrupted: each a clean
+ * error naming the file. */
+static void test_odd_paths(void **state)
+{
+    (void)state;
+    char dir[300], missing[300], p[300];
+    io_path(dir, sizeof dir, "");
+    io_path(missing, sizeof missing, "no/such/dir/x");
+    NnTensor *t = nn_arange(ctx_, 0, 5, 1, NN_F32);
+    assert_null(nn_npy_load(ctx_, dir));
+    expect_rejected(dir, "npy of a directory");
+    assert_null(nn_idx_load(ctx_, dir));
+    expect_rejected(dir, "idx of a directory");
+    assert_null(nn_model_load(ctx_, dir));
+    expect_rejected(dir, "model of a directory");
+    assert_int_equal(nn_npy_save(ctx_, missing, t), NN_EIO);
+    expect_rejected(missing, "npy save into a missing directory");
+    const char *names[] = { "t" };
+    const NnTensor *arrs[] = { t };
+    assert_int_equal(nn_npz_save(ctx_, missing, 1, names, arrs, false), NN_EIO);
+    expect_rejected(missing, "npz save into a missing directory");
+    assert_int_equal(nn_idx_save(ctx_, missing, t, false), NN_EIO);
+    expect_rejected(missing, "idx save into a missing directory");
+    assert_int_equal(nn_text_save(ctx_, missing, t, "%g", " "), NN_EIO);
+    expect_rejected(missing, "savetxt into a missing directory");
+    /* <u8 holding 2**63: numpy's uint64 does not fit nnsh's int64 */
+    unsigned char npy[128 + 8];
+    const char *h = "{'descr': '<u8', 'fortran_order': False, 'shape': (1,), }";
+    memset(npy, ' ', 128);
+    memcpy(npy, "\x93NUMPY\x01\x00\x76\x00", 10);
+    memcpy(npy + 10, h, strlen(h));
+    npy[127] = '\n';
+    memset(npy + 128, 0, 8);
+    npy[135] = 0x80;
+    io_write(io_path(p, sizeof p, "u8.npy"), npy, sizeof npy);
+    assert_null(nn_npy_load(ctx_, p));
+    expect_rejected(p, "uint64 2**63");
+    /* a 20 MiB .npy, IDX and a long table, loaded with the interrupt hook set */
+    char pidx[300];
+    NnTensor *big = nn_tensor_new(ctx_, NN_U8, 1, (int64_t[]){ 20 << 20 });
+    assert_int_equal(nn_npy_save(ctx_, io_path(p, sizeof p, "big.npy"), big), NN_OK);
+    assert_int_equal(nn_idx_save(ctx_, io_path(pidx, sizeof pidx, "big.idx"), big, false), NN_OK);
+    nn_tensor_unref(big);
+    nn_ctx_set_interrupt(ctx_, always, NULL);
+    assert_null(nn_npy_load(ctx_, p));
+    assert_int_equal(nn_status(ctx_), NN_EINTR);
+    nn_clear_error(ctx_);
+    assert_null(nn_idx_load(ctx_, pidx));
+    assert_int_equal(nn_status(ctx_), NN_EINTR);
+    nn_clear_error(ctx_);
+    nn_ctx_set_interrupt(ctx_, NULL, NULL);
+    FILE *f = fopen(io_path(p, sizeof p, "long.csv"), "w");
+    for (int i = 0; i < 10000; i++)
+        fprintf(f, "%d,%d\n", i, -i);
+    fclose(f);
+    nn_ctx_set_interrupt(ctx_, always, NULL);
+    assert_null(csv_load(p, "interrupted table"));
+    assert_int_equal(nn_status(ctx_), NN_EINTR);
+    nn_clear_error(ctx_);
+    nn_ctx_set_interrupt(ctx_, NULL, NULL);
+    nn_tensor_unref(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -422,6 +494,7 @@ int main(void)
         cmocka_unit_test(test_model_header_bytes),
         cmocka_unit_test(test_npz_corpus),
         cmocka_unit_test(test_csv_corpus),
+        cmocka_unit_test(test_odd_paths),
     };
     int rc = cmocka_run_group_tests(tests, setup, teardown);
     printf("slowest file: %.1f ms\n", worst_ms);
