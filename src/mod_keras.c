@@ -203,15 +203,13 @@ static VarSlots *var_slots(Interp *I, KObj *k, Value v, int64_t n)
     return s;
 }
 
-/* One update of a float32 variable by its gradient. */
-static bool apply_one(Interp *I, KObj *k, Value g, Value v)
+/* One update of a float32 variable by its gradient gt (borrowed). */
+static bool apply_tensor(Interp *I, KObj *k, NnTensor *gt, Value v)
 {
-    NnTensor *w = tensor_value_get(v), *gt;
+    NnTensor *w = tensor_value_get(v);
     if (!w || w->dtype != NN_F32 || !nn_tensor_is_contiguous(w))
         return interp_error(I, ERR_TYPE, "apply_gradients: expected float32 tf.Variable objects, "
                             "got %s", value_type_name(v));
-    if (!tensor_from_value(I, g, NN_F32, TENSOR_TF, &gt))
-        return false;
     int64_t n = nn_tensor_numel(w);
     bool ok = nn_tensor_numel(gt) == n ||
               interp_error(I, ERR_VALUE, "apply_gradients: a gradient of %lld values for a "
@@ -228,8 +226,29 @@ static bool apply_one(Interp *I, KObj *k, Value g, Value v)
         nn_optim_update(&k->opt, k->iterations + 1, nn_tensor_data(w), gc, s->slots, n);
     }
     free(gc);
+    return ok;
+}
+
+static bool apply_one(Interp *I, KObj *k, Value g, Value v)
+{
+    NnTensor *gt;
+    if (!tensor_from_value(I, g, NN_F32, TENSOR_TF, &gt))
+        return false;
+    bool ok = apply_tensor(I, k, gt, v);
     nn_tensor_unref(gt);
     return ok;
+}
+
+bool keras_optimizer_apply(Interp *I, Value opt, NnTensor *const *grads, const Value *vars, int n)
+{
+    KObj *k = kobj(opt);
+    if (!k || k->kind != KO_OPT)
+        return interp_error(I, ERR_TYPE, "expected an optimizer, not %s", value_type_name(opt));
+    for (int i = 0; i < n; i++)
+        if (grads[i] && !apply_tensor(I, k, grads[i], vars[i]))
+            return false;
+    k->iterations++;
+    return true;
 }
 
 static bool opt_apply_gradients(Interp *I, Value self, const Args *a, Value *out)

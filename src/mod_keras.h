@@ -37,7 +37,21 @@ struct KModel {
     Value vars;             /* tf.Variables of the weights (owned; mod_keras_call.c), or unset */
     int busy;               /* inside fit/evaluate/predict: the model's weights are newer */
     bool functional;        /* made by keras.Model(inputs, outputs) */
+    Value gen;              /* compile settings of the generic loop (mod_keras_generic.c)
+                               when the loss or a metric is one lib cannot train with; unset
+                               when fit runs lib's nn_fit */
 };
+
+/* The model a fit or evaluate runs on, as the callbacks see it: a
+ * Sequential/Functional model (k) trained by lib's nn_fit or by the generic
+ * loop, or a subclassed keras.Model (k NULL, always the generic loop). */
+typedef struct {
+    Value self;             /* the model value (borrowed) */
+    KModel *k;              /* its runtime, or NULL for a subclassed model */
+    Value optimizer;        /* the compiled optimizer object (borrowed), or unset */
+    Value gen;              /* the generic loop's compile settings (borrowed), or unset */
+    bool generic;           /* the generic loop: the tf.Variables hold the newest weights */
+} KFitModel;
 
 /* ---- classes ---- */
 extern const NativeClass keras_model_class;
@@ -57,6 +71,9 @@ bool keras_optimizer_arg(Interp *I, Value v, NnOptimConfig *cfg, Value *obj);
 /* The optimizer object's config (NULL when v is not one). */
 NnOptimConfig *keras_optimizer_config(Value v);
 void keras_optimizer_add_iterations(Value v, int64_t n);  /* optimizer.iterations += n */
+/* optimizer.apply_gradients(zip(grads, vars)) from C: grads borrowed (NULL:
+ * no gradient for that variable), one step counted. */
+bool keras_optimizer_apply(Interp *I, Value opt, NnTensor *const *grads, const Value *vars, int n);
 /* A metric object's config and running sums (NULL when v is not one; kind
  * NN_METRIC_COUNT is metrics.Mean). */
 NnMetricConfig *keras_metric_state(Value v, double **sum, double **count);
@@ -88,7 +105,9 @@ bool keras_to_tensor(Interp *I, Value v, NnTensor **out);
 typedef enum { KEV_TRAIN_BEGIN, KEV_TRAIN_END, KEV_EPOCH_BEGIN, KEV_EPOCH_END, KEV_BATCH_END } KEvent;
 /* Sends one event of fit to every callback of the list cbs (unset: none);
  * false with a Python error pending.  logs is a dict the callbacks may add to. */
-bool keras_callbacks_dispatch(Interp *I, KModel *k, Value cbs, KEvent ev, int64_t n, Value logs);
+bool keras_callbacks_dispatch(Interp *I, KFitModel *fm, Value cbs, KEvent ev, int64_t n, Value logs);
+/* model.stop_training of the model fit runs on (a callback may set it). */
+bool keras_fm_stopping(Interp *I, KFitModel *fm);
 bool keras_callbacks_create(Interp *I, Value *out);       /* the keras.callbacks module */
 NnOptimConfig *keras_model_optimizer(KModel *k);          /* NULL before compile */
 void keras_sync_lr(KModel *k);                            /* optimizer object's lr -> model */
@@ -130,6 +149,20 @@ bool keras_metric_call(Interp *I, Value self, const Args *a, Value *out);
 bool keras_model_base_class(Interp *I, Value *out);
 
 bool keras_dataset_xy(Interp *I, Value ds, NnTensor **x, NnTensor **y, int64_t *batch);
+
+/* ---- mod_keras_generic.c ---- */
+/* compile's settings for the generic loop (a native object, Keras's
+ * model.compiled_loss): the optimizer object, the loss (a lib loss, a
+ * keras.losses function or any callable of (y_true, y_pred)) and the metrics
+ * (lib's, or callables averaged per value as Keras's MeanMetricWrapper).
+ * *all_lib tells that lib's nn_fit can train with them all (NULL: not asked). */
+bool keras_generic_compile(Interp *I, Value optimizer, Value loss, Value metrics, bool *all_lib,
+                           Value *out);
+/* The log names of a generic compile (gen): "loss", then the metrics; 0
+ * when gen is not one. */
+int keras_generic_log_names(Value gen, const char **names);
+/* model.summary() of a subclassed model ("multiple" output shapes). */
+bool keras_subclass_summary(Interp *I, Value self, const Args *a, Value *out);
 
 /* ---- mod_keras_lossfn.c ---- */
 extern const NativeDef keras_loss_fn_defs[];     /* keras.losses functions (per-sample values) */

@@ -117,17 +117,32 @@ typedef struct {
     /* state */
     double best;
     int64_t wait, cooldown_counter, best_epoch, stopped_epoch;
-    NnSnapshot *best_weights;
+    NnSnapshot *best_weights;   /* lib's fit: the model's blocks */
+    NnTensor **best_vars;       /* the generic loop: copies of model.weights */
+    int nbest_vars;
+    bool have_best;
     NnCtx *ctx;
 } KCallback;
+
+static void best_free(KCallback *c)
+{
+    if (c->best_weights)
+        nn_snapshot_free(c->ctx, c->best_weights);
+    c->best_weights = NULL;
+    for (int i = 0; i < c->nbest_vars; i++)
+        nn_tensor_unref(c->best_vars[i]);
+    free(c->best_vars);
+    c->best_vars = NULL;
+    c->nbest_vars = 0;
+    c->have_best = false;
+}
 
 static void cb_finalize(void *d)
 {
     KCallback *c = d;
     for (int i = 0; i < 6; i++)
         value_decref(c->fn[i]);
-    if (c->best_weights)
-        nn_snapshot_free(c->ctx, c->best_weights);
+    best_free(c);
     free(c);
 }
 
@@ -302,6 +317,111 @@ bool keras_callbacks_create(Interp *I, Value *out)
 
 NnOptimConfig *keras_model_optimizer(KModel *k) { return keras_optimizer_config(k->optimizer); }
 
+/* ---------------------------------------------------------------- the model fit runs on */
+
+/* The learning rate: lib's model during nn_fit, else the optimizer object's. */
+static double fm_lr(KFitModel *fm)
+{
+    NnOptimConfig *o = keras_optimizer_config(fm->optimizer);
+    if (fm->k && !fm->generic)
+        return nn_model_get_lr(fm->k->m);
+    return o ? o->learning_rate : 0;
+}
+
+static void fm_set_lr(KFitModel *fm, double lr)
+{
+    NnOptimConfig *o = keras_optimizer_config(fm->optimizer);
+    if (fm->k)
+        keras_set_lr(fm->k, lr);
+    if (o)
+        o->learning_rate = lr;
+}
+
+static void fm_sync_lr(KFitModel *fm)
+{
+    if (fm->k)
+        keras_sync_lr(fm->k);
+}
+
+bool keras_fm_stopping(Interp *I, KFitModel *fm)
+{
+    Value v;
+    bool stop = false;
+    if (fm->k)
+        return fm->k->stop_training;
+    if (!value_getattr(I, fm->self, "stop_training", &v)) {
+        interp_clear_error(I);
+        return false;
+    }
+    if (!value_truth(I, v, &stop))
+        interp_clear_error(I);
+    value_decref(v);
+    return stop;
+}
+
+static bool fm_stop(Interp *I, KFitModel *fm)
+{
+    if (fm->k) {
+        fm->k->stop_training = true;
+        return true;
+    }
+    return value_setattr(I, fm->self, "stop_training", val_bool(true));
+}
+
+/* Keeps the current weights as the best ones (restore_best_weights). */
+static bool best_take(Interp *I, KFitModel *fm, KCallback *c)
+{
+    Value w;
+    best_free(c);
+    if (!fm->generic) {
+        c->best_weights = nn_model_snapshot(c->ctx, fm->k->m);
+        return (c->have_best = c->best_weights != NULL) || interp_error_from_nn(I);
+    }
+    if (!value_getattr(I, fm->self, "weights", &w))
+        return false;
+    ObjList *l = as_list(w);
+    c->best_vars = calloc(l->len ? l->len : 1, sizeof *c->best_vars);
+    bool ok = c->best_vars || interp_error(I, ERR_MEMORY, "out of memory");
+    for (size_t i = 0; ok && i < l->len; i++) {
+        NnTensor *t = tensor_value_get(l->items[i]);
+        c->best_vars[c->nbest_vars] = t ? nn_tensor_copy(c->ctx, t) : NULL;
+        ok = !t || c->best_vars[c->nbest_vars] || interp_error_from_nn(I);
+        c->nbest_vars++;
+    }
+    value_decref(w);
+    c->have_best = ok;
+    return ok;
+}
+
+static bool best_restore(Interp *I, KFitModel *fm, KCallback *c)
+{
+    Value w;
+    if (!fm->generic)
+        return nn_model_restore(c->ctx, fm->k->m, c->best_weights) == NN_OK || interp_error_from_nn(I);
+    if (!value_getattr(I, fm->self, "weights", &w))
+        return false;
+    ObjList *l = as_list(w);
+    bool ok = true;
+    for (size_t i = 0; ok && i < l->len && (int)i < c->nbest_vars; i++) {
+        NnTensor *t = tensor_value_get(l->items[i]);
+        if (t && c->best_vars[i] && nn_tensor_numel(t) == nn_tensor_numel(c->best_vars[i]))
+            ok = nn_tensor_assign(c->ctx, t, c->best_vars[i]) == NN_OK || interp_error_from_nn(I);
+    }
+    value_decref(w);
+    return ok;
+}
+
+static NnStatus fm_save(Interp *I, KFitModel *fm, const char *path, bool weights_only)
+{
+    NnCtx *ctx = interp_nn(I);
+    if (!fm->k)
+        return nn_error(ctx, NN_EARG, "ModelCheckpoint: saving a subclassed keras.Model is not "
+                        "supported by nnsh; build the model with Sequential or the functional API");
+    if (fm->generic)
+        keras_weights_use(I, fm->k);
+    return weights_only ? nn_model_save_weights(ctx, fm->k->m, path) : nn_model_save(ctx, fm->k->m, path);
+}
+
 void keras_sync_lr(KModel *k)
 {
     NnOptimConfig *o = keras_model_optimizer(k);
@@ -364,7 +484,7 @@ static bool improved(const KCallback *c, double cur, double best, double delta)
     return c->maximize ? cur - delta > best : cur + delta < best;
 }
 
-static bool early_epoch_end(Interp *I, KModel *k, KCallback *c, int64_t epoch, Value logs)
+static bool early_epoch_end(Interp *I, KFitModel *fm, KCallback *c, int64_t epoch, Value logs)
 {
     double cur;
     bool found;
@@ -377,34 +497,33 @@ static bool early_epoch_end(Interp *I, KModel *k, KCallback *c, int64_t epoch, V
     }
     if (epoch < c->start_from_epoch)
         return true;
-    if (c->restore_best && !c->best_weights)
-        c->best_weights = nn_model_snapshot(c->ctx, k->m);
+    if (c->restore_best && !c->have_best && !best_take(I, fm, c))
+        return false;
     c->wait++;
     if (improved(c, cur, c->best, c->min_delta)) {
         c->best = cur;
         c->best_epoch = epoch;
-        if (c->restore_best) {
-            nn_snapshot_free(c->ctx, c->best_weights);
-            c->best_weights = nn_model_snapshot(c->ctx, k->m);
-        }
+        if (c->restore_best && !best_take(I, fm, c))
+            return false;
         if (!c->has_baseline || improved(c, cur, c->baseline, c->min_delta))
             c->wait = 0;
         return true;
     }
     if (c->wait >= c->patience && epoch > 0) {
         c->stopped_epoch = epoch;
-        k->stop_training = true;
-        if (c->restore_best && c->best_weights) {
+        if (!fm_stop(I, fm))
+            return false;
+        if (c->restore_best && c->have_best) {
             if (c->verbose > 0)
                 interp_printf(I, "Restoring model weights from the end of the best epoch: %lld.\n",
                               (long long)c->best_epoch + 1);
-            nn_model_restore(c->ctx, k->m, c->best_weights);
+            return best_restore(I, fm, c);
         }
     }
     return true;
 }
 
-static bool checkpoint_epoch_end(Interp *I, KModel *k, KCallback *c, int64_t epoch, Value logs)
+static bool checkpoint_epoch_end(Interp *I, KFitModel *fm, KCallback *c, int64_t epoch, Value logs)
 {
     Value path;
     StrBuf sb;
@@ -454,15 +573,14 @@ static bool checkpoint_epoch_end(Interp *I, KModel *k, KCallback *c, int64_t epo
     }
     NnStatus st = NN_OK;
     if (save)
-        st = c->save_weights_only ? nn_model_save_weights(c->ctx, k->m, str_cstr(path))
-                                  : nn_model_save(c->ctx, k->m, str_cstr(path));
+        st = fm_save(I, fm, str_cstr(path), c->save_weights_only);
     value_decref(path);
     return st == NN_OK || interp_error_from_nn(I);
 }
 
-static bool plateau_epoch_end(Interp *I, KModel *k, KCallback *c, int64_t epoch, Value logs)
+static bool plateau_epoch_end(Interp *I, KFitModel *fm, KCallback *c, int64_t epoch, Value logs)
 {
-    double cur, lr = nn_model_get_lr(k->m);
+    double cur, lr = fm_lr(fm);
     bool found;
     if (!dict_set_str(I, logs, "lr", val_float(f32(lr))) || !logs_get(I, logs, c->monitor, &cur, &found))
         return false;
@@ -483,7 +601,7 @@ static bool plateau_epoch_end(Interp *I, KModel *k, KCallback *c, int64_t epoch,
         if (lr > (double)(float)c->min_lr) {
             double nl = (double)(float)lr * c->factor;
             nl = nl > c->min_lr ? nl : c->min_lr;
-            keras_set_lr(k, nl);
+            fm_set_lr(fm, nl);
             if (c->verbose > 0)
                 interp_printf(I, "\nEpoch %lld: ReduceLROnPlateau reducing learning rate to %g.\n",
                               (long long)epoch + 1, (double)(float)nl);
@@ -498,14 +616,11 @@ static void cb_reset(KCallback *c)
 {
     c->wait = c->cooldown_counter = c->best_epoch = c->stopped_epoch = 0;
     c->best = c->maximize ? -INFINITY : INFINITY;
-    if (c->best_weights) {
-        nn_snapshot_free(c->ctx, c->best_weights);
-        c->best_weights = NULL;
-    }
+    best_free(c);
 }
 
 
-bool keras_callbacks_dispatch(Interp *I, KModel *k, Value cbs, KEvent ev, int64_t n, Value logs)
+bool keras_callbacks_dispatch(Interp *I, KFitModel *fm, Value cbs, KEvent ev, int64_t n, Value logs)
 {
     ObjList *l = cbs.kind == VAL_OBJ ? as_list(cbs) : NULL;
     Value args[2] = { val_int(n), logs };
@@ -520,24 +635,24 @@ bool keras_callbacks_dispatch(Interp *I, KModel *k, Value cbs, KEvent ev, int64_
                                     : call_method(I, cb, names[ev], 2, args);
             if (ok && ev == KEV_BATCH_END)
                 ok = call_method(I, cb, "on_batch_end", 2, args);
-            keras_sync_lr(k);
+            fm_sync_lr(fm);
         } else if (c->kind == CB_LAMBDA) {
             static const int slot[] = { 4, 5, 0, 1, 3 };
             ok = ev <= KEV_TRAIN_END ? call_fn(I, c->fn[slot[ev]], 1, &logs)
                                     : call_fn(I, c->fn[slot[ev]], 2, args);
-            keras_sync_lr(k);
+            fm_sync_lr(fm);
         } else if (ev == KEV_TRAIN_BEGIN) {
             cb_reset(c);
         } else if (ev == KEV_EPOCH_END && c->kind == CB_EARLY) {
-            ok = early_epoch_end(I, k, c, n, logs);
+            ok = early_epoch_end(I, fm, c, n, logs);
         } else if (ev == KEV_EPOCH_END && c->kind == CB_CHECKPOINT) {
-            ok = checkpoint_epoch_end(I, k, c, n, logs);
+            ok = checkpoint_epoch_end(I, fm, c, n, logs);
         } else if (ev == KEV_EPOCH_END && c->kind == CB_PLATEAU) {
-            ok = plateau_epoch_end(I, k, c, n, logs);
+            ok = plateau_epoch_end(I, fm, c, n, logs);
         } else if (ev == KEV_EPOCH_END && c->kind == CB_SCHEDULER) {
-            ok = dict_set_str(I, logs, "lr", val_float(f32(nn_model_get_lr(k->m))));
+            ok = dict_set_str(I, logs, "lr", val_float(f32(fm_lr(fm))));
         } else if (ev == KEV_EPOCH_BEGIN && c->kind == CB_SCHEDULER) {
-            Value a2[2] = { val_int(n), val_float(f32(nn_model_get_lr(k->m))) }, r;
+            Value a2[2] = { val_int(n), val_float(f32(fm_lr(fm))) }, r;
             ok = interp_call(I, c->fn[0], 2, a2, &r);
             if (!ok && interp_error_kind(I) == ERR_TYPE) {
                 interp_clear_error(I);
@@ -549,7 +664,7 @@ bool keras_callbacks_dispatch(Interp *I, KModel *k, Value cbs, KEvent ev, int64_
                 value_decref(r);
             }
             if (ok) {
-                keras_set_lr(k, lr);
+                fm_set_lr(fm, lr);
                 if (c->verbose > 0)
                     interp_printf(I, "\nEpoch %lld: LearningRateScheduler setting learning rate to "
                                   "%g.\n", (long long)n + 1, lr);

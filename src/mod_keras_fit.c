@@ -16,9 +16,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include "mod_keras.h"
+#include "mod_keras_fit.h"
 #include "mod_data.h"
-#include "dashboard.h"
 
 static double now_s(void)
 {
@@ -32,16 +31,9 @@ static double f32(double v) { return (double)(float)v; }
 
 /* ---------------------------------------------------------------- progress bar */
 
-typedef struct {
-    Interp *I;
-    int verbose;
-    bool tty;
-    int64_t target;
-    double start, after_first, last_update;
-    size_t prev_width;
-} Progbar;
+typedef KProgbar Progbar;
 
-static void pb_start(Progbar *p, Interp *I, int verbose, int64_t target)
+void keras_pb_start(Progbar *p, Interp *I, int verbose, int64_t target)
 {
     p->I = I;
     p->verbose = verbose;
@@ -81,8 +73,7 @@ static int ndigits(int64_t n)
     return d;
 }
 
-/* One update of the bar: current steps done, logs (may be NULL). */
-static void pb_update(Progbar *p, int64_t current, const NnLogs *logs, bool finalize)
+void keras_pb_update(Progbar *p, int64_t current, const NnLogs *logs, bool finalize)
 {
     double now = now_s();
     if (current == 1 && p->after_first < 0)
@@ -151,8 +142,7 @@ static void pb_update(Progbar *p, int64_t current, const NnLogs *logs, bool fina
     sb_free(&sb);
 }
 
-/* Ends a bar left mid-line on a terminal (interrupt, error). */
-static void pb_abandon(Progbar *p)
+void keras_pb_abandon(Progbar *p)
 {
     if (p->verbose == 1 && p->tty && p->prev_width)
         interp_write(p->I, "\n", 1);
@@ -160,19 +150,7 @@ static void pb_abandon(Progbar *p)
 
 /* ---------------------------------------------------------------- the fit context */
 
-typedef struct {
-    Interp *I;
-    Value self;             /* the model value (borrowed) */
-    KModel *k;
-    Value cbs;              /* list of callbacks (owned), may be unset */
-    Value hist;             /* the History value (owned) */
-    Progbar pb;
-    Dashboard *dash;        /* the live dashboard replacing the bar, or NULL */
-    NnFitCallbacks dcb;     /* its hooks */
-    int verbose;
-    int64_t epochs, steps;
-    bool failed;            /* a Python error is pending */
-} Fit;
+typedef KFit Fit;
 
 static bool logs_dict(Interp *I, const NnLogs *logs, Value *out)
 {
@@ -192,14 +170,16 @@ static void h_train_begin(void *ud, int64_t epochs, int64_t steps, int64_t sampl
 {
     Fit *f = ud;
     (void)samples;
-    f->epochs = epochs;
+    f->epochs = f->total_epochs ? f->total_epochs : epochs;
     f->steps = steps;
+    if (f->skip_begin)
+        return;
     if (f->dash && f->dcb.on_train_begin)
         f->dcb.on_train_begin(f->dcb.ud, epochs, steps, samples);
     Interp *I = f->I;
     Value params = keras_history_params(f->hist);
     if (!dict_set_str(I, params, "verbose", val_int(f->verbose)) ||
-        !dict_set_str(I, params, "epochs", val_int(epochs)) ||
+        !dict_set_str(I, params, "epochs", val_int(f->epochs)) ||
         !dict_set_str(I, params, "steps", val_int(steps))) {
         f->failed = true;
         return;
@@ -209,7 +189,7 @@ static void h_train_begin(void *ud, int64_t epochs, int64_t steps, int64_t sampl
         f->failed = true;
         return;
     }
-    if (!keras_callbacks_dispatch(f->I, f->k, f->cbs, KEV_TRAIN_BEGIN, 0, logs))
+    if (!keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_TRAIN_BEGIN, 0, logs))
         f->failed = true;
     value_decref(logs);
 }
@@ -217,21 +197,22 @@ static void h_train_begin(void *ud, int64_t epochs, int64_t steps, int64_t sampl
 static bool h_epoch_begin(void *ud, int64_t epoch)
 {
     Fit *f = ud;
-    if (f->failed || f->k->stop_training)
+    if (f->failed || keras_fm_stopping(f->I, &f->fm))
         return true;
     bool stop = false;
     if (f->dash)
         stop = f->dcb.on_epoch_begin && f->dcb.on_epoch_begin(f->dcb.ud, epoch);
     else if (f->verbose && f->epochs > 1)
         interp_printf(f->I, "Epoch %lld/%lld\n", (long long)epoch + 1, (long long)f->epochs);
-    pb_start(&f->pb, f->I, f->dash ? 0 : f->verbose, f->steps);
+    keras_pb_start(&f->pb, f->I, f->dash ? 0 : f->verbose, f->steps);
     Value logs;
-    if (!dict_new(f->I, &logs) || !keras_callbacks_dispatch(f->I, f->k, f->cbs, KEV_EPOCH_BEGIN, epoch, logs))
+    if (!dict_new(f->I, &logs) || !keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_EPOCH_BEGIN, epoch, logs))
         f->failed = true;
     if (!f->failed)
         value_decref(logs);
-    keras_sync_lr(f->k);
-    return stop || f->failed || f->k->stop_training;
+    if (f->fm.k)
+        keras_sync_lr(f->fm.k);
+    return stop || f->failed || keras_fm_stopping(f->I, &f->fm);
 }
 
 static bool h_batch_end(void *ud, int64_t step, const NnLogs *running)
@@ -241,50 +222,58 @@ static bool h_batch_end(void *ud, int64_t step, const NnLogs *running)
     if (f->dash)
         stop = f->dcb.on_batch_end && f->dcb.on_batch_end(f->dcb.ud, step, running);
     else
-        pb_update(&f->pb, step, running, false);
+        keras_pb_update(&f->pb, step, running, false);
     ObjList *l = f->cbs.kind == VAL_OBJ ? as_list(f->cbs) : NULL;
     if (l && l->len) {
         Value logs;
         if (!logs_dict(f->I, running, &logs))
             f->failed = true;
-        else if (!keras_callbacks_dispatch(f->I, f->k, f->cbs, KEV_BATCH_END, step - 1, logs))
+        else if (!keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_BATCH_END, step - 1, logs))
             f->failed = true;
         if (!f->failed)
             value_decref(logs);
     }
-    return stop || f->failed || f->k->stop_training;
+    return stop || f->failed || keras_fm_stopping(f->I, &f->fm);
 }
 
 static bool h_epoch_end(void *ud, int64_t epoch, const NnLogs *logs)
 {
     Fit *f = ud;
     bool stop = false;
+    f->last = *logs;
     if (f->dash)
         stop = f->dcb.on_epoch_end && f->dcb.on_epoch_end(f->dcb.ud, epoch, logs);
     else
-        pb_update(&f->pb, f->steps, logs, true);
+        keras_pb_update(&f->pb, f->steps, logs, true);
     Value d;
     if (!logs_dict(f->I, logs, &d))
         f->failed = true;
-    else if (!keras_callbacks_dispatch(f->I, f->k, f->cbs, KEV_EPOCH_END, epoch, d) || !keras_history_append(f->I, f->hist, epoch, d))
+    else if (!keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_EPOCH_END, epoch, d) || !keras_history_append(f->I, f->hist, epoch, d))
         f->failed = true;
     if (!f->failed)
         value_decref(d);
-    return stop || f->failed || f->k->stop_training;
+    return stop || f->failed || keras_fm_stopping(f->I, &f->fm);
 }
 
 static void h_train_end(void *ud, const NnLogs *last)
 {
     Fit *f = ud;
+    if (f->skip_end)
+        return;
     if (f->dash && f->dcb.on_train_end)
         f->dcb.on_train_end(f->dcb.ud, last);
     if (f->failed)
         return;
     Value logs;
-    if (!logs_dict(f->I, last, &logs) || !keras_callbacks_dispatch(f->I, f->k, f->cbs, KEV_TRAIN_END, 0, logs))
+    if (!logs_dict(f->I, last, &logs) || !keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_TRAIN_END, 0, logs))
         f->failed = true;
     if (!f->failed)
         value_decref(logs);
+}
+
+void keras_fit_hooks(KFit *f, NnFitCallbacks *cb)
+{
+    *cb = (NnFitCallbacks){ f, h_train_begin, h_train_end, h_epoch_begin, h_batch_end, h_epoch_end };
 }
 
 /* ---------------------------------------------------------------- arguments */
@@ -364,8 +353,7 @@ static bool class_weights(Interp *I, Value v, double **cw, int64_t *n)
     return true;
 }
 
-/* x and y of a Dataset of (x, y) batches, and its batch size. */
-static bool data_xy(Interp *I, const char *fn, Value ds, NnTensor **x, NnTensor **y,
+bool keras_fit_dataset_xy(Interp *I, const char *fn, Value ds, NnTensor **x, NnTensor **y,
                     int64_t *batch)
 {
     if (!keras_dataset_xy(I, ds, x, y, batch))
@@ -418,7 +406,7 @@ static bool soft_stop(Fit *f, NnStatus st)
     NnCtx *ctx = interp_nn(f->I);
     if (st != NN_EINTR && st != NN_ENAN)
         return false;
-    pb_abandon(&f->pb);
+    keras_pb_abandon(&f->pb);
     if (st == NN_EINTR) {
         interp_warn(f->I, "KeyboardInterrupt: %s; training stopped, the model keeps the weights of "
                     "the last completed batch", nn_errmsg(ctx));
@@ -431,125 +419,223 @@ static bool soft_stop(Fit *f, NnStatus st)
     return true;
 }
 
-bool keras_fit(Interp *I, Value self, const Args *a, Value *out)
+/* The model fit/evaluate run on: compiled, and which loop trains it. */
+static bool fit_model(Interp *I, Value self, KFitModel *fm)
 {
-    Value v[20];
-    const char *fn = "fit";
     KModel *k = keras_model_data(self);
-    if (!args_parse(I, fn, a, "x=, y=, batch_size=, epochs=, verbose=, callbacks=, "
-                    "validation_split=, validation_data=, shuffle=, class_weight=, sample_weight=, "
-                    "initial_epoch=, steps_per_epoch=, validation_steps=, validation_batch_size=, "
-                    "validation_freq=, max_queue_size=, workers=, use_multiprocessing=, *, dashboard=",
-                    v) ||
-        !check_compiled(I, k) || !need_data(I, fn, v[0]))
+    *fm = (KFitModel){ .self = self, .k = k };
+    if (!k)
+        return keras_generic_compiled(I, self, fm);
+    if (!check_compiled(I, k))
         return false;
+    fm->optimizer = k->optimizer;
+    fm->gen = k->gen;
+    fm->generic = k->gen.kind == VAL_OBJ;
+    return true;
+}
+
+static void fit_data_free(KFitData *d)
+{
+    free(d->cw);
+    nn_tensor_unref(d->x);
+    nn_tensor_unref(d->y);
+    nn_tensor_unref(d->vx);
+    nn_tensor_unref(d->vy);
+    nn_tensor_unref(d->sw);
+}
+
+static bool validation_arg(Interp *I, Value v, KFitData *d)
+{
+    if (data_is_dataset(v)) {
+        int64_t vb;
+        if (!keras_fit_dataset_xy(I, "validation_data", v, &d->vx, &d->vy, &vb))
+            return false;
+        d->o.validation_batch_size = vb;
+    } else if (v.kind != VAL_UNSET && v.kind != VAL_NONE) {
+        Value vd;
+        if (!value_to_list(I, v, &vd))
+            return false;
+        ObjList *l = as_list(vd);
+        bool ok = l->len >= 2 || interp_error(I, ERR_VALUE, "`validation_data` should be a tuple "
+                                              "`(val_x, val_y)` or `(val_x, val_y, val_sample_weights)`.");
+        ok = ok && keras_to_tensor(I, l->items[0], &d->vx) && keras_to_tensor(I, l->items[1], &d->vy);
+        value_decref(vd);
+        if (!ok)
+            return false;
+    }
+    d->o.val_x = d->vx;
+    d->o.val_y = d->vy;
+    return true;
+}
+
+/* fit's arguments into d and f (verbose, callbacks). */
+static bool fit_args(Interp *I, const Value *v, KFitData *d, KFit *f)
+{
+    const char *fn = "fit";
     bool ds = data_is_dataset(v[0]);
+    if (!need_data(I, fn, v[0]))
+        return false;
     if (!ds && (v[1].kind == VAL_UNSET || v[1].kind == VAL_NONE))
         return interp_error(I, ERR_VALUE, "fit: y is required (targets for x)");
     if (ds && v[1].kind != VAL_UNSET && v[1].kind != VAL_NONE)
         return interp_error(I, ERR_VALUE, "`y` argument is not supported when using dataset as "
                             "input.");
-    Fit f = { .I = I, .self = self, .k = k };
-    NnFitOptions o;
-    nn_fit_options_init(&o);
-    NnTensor *x = NULL, *y = NULL, *vx = NULL, *vy = NULL, *sw = NULL;
-    double *cw = NULL;
-    bool ok = (!ds || data_xy(I, "fit", v[0], &x, &y, &o.batch_size)) &&
-              (ds || batch_arg(I, fn, v[2], &o.batch_size)) &&
-              (v[3].kind == VAL_UNSET || arg_int(I, fn, "epochs", v[3], &o.epochs)) &&
-              verbose_arg(I, fn, v[4], &f.verbose) &&
-              (v[6].kind == VAL_UNSET || arg_float(I, fn, "validation_split", v[6], &o.validation_split)) &&
+    NnFitOptions *o = &d->o;
+    nn_fit_options_init(o);
+    d->ds = ds ? v[0] : (Value){0};
+    bool ok = (!ds || keras_fit_dataset_xy(I, "fit", v[0], &d->x, &d->y, &o->batch_size)) &&
+              (ds || batch_arg(I, fn, v[2], &o->batch_size)) &&
+              (v[3].kind == VAL_UNSET || arg_int(I, fn, "epochs", v[3], &o->epochs)) &&
+              verbose_arg(I, fn, v[4], &f->verbose) &&
+              (v[6].kind == VAL_UNSET || arg_float(I, fn, "validation_split", v[6], &o->validation_split)) &&
               (v[8].kind == VAL_UNSET || val_is_obj(v[8], OBJ_STR) ||
-               value_truth(I, v[8], &o.shuffle)) &&
-              (v[11].kind == VAL_UNSET || arg_int(I, fn, "initial_epoch", v[11], &o.initial_epoch)) &&
+               value_truth(I, v[8], &o->shuffle)) &&
+              (v[11].kind == VAL_UNSET || arg_int(I, fn, "initial_epoch", v[11], &o->initial_epoch)) &&
               (v[14].kind == VAL_UNSET || v[14].kind == VAL_NONE ||
-               arg_int(I, fn, "validation_batch_size", v[14], &o.validation_batch_size)) &&
-              class_weights(I, v[9], &cw, &o.nclass_weight) &&
-              (ds || (keras_to_tensor(I, v[0], &x) && keras_to_tensor(I, v[1], &y)));
+               arg_int(I, fn, "validation_batch_size", v[14], &o->validation_batch_size)) &&
+              class_weights(I, v[9], &d->cw, &o->nclass_weight) &&
+              (ds || (keras_to_tensor(I, v[0], &d->x) && keras_to_tensor(I, v[1], &d->y)));
     if (ds)
-        o.shuffle = false;      /* the Dataset's own shuffle() orders the samples */
-    o.class_weight = cw;
+        o->shuffle = false;     /* the Dataset's own shuffle() orders the samples */
+    o->class_weight = d->cw;
     if (ok && v[10].kind != VAL_UNSET && v[10].kind != VAL_NONE)
-        ok = tensor_from_value(I, v[10], NN_F64, TENSOR_NP, &sw);
-    o.sample_weight = sw;
-    if (ok && data_is_dataset(v[7])) {
-        int64_t vb;
-        ok = data_xy(I, "validation_data", v[7], &vx, &vy, &vb);
-        o.val_x = vx;
-        o.val_y = vy;
-        o.validation_batch_size = vb;
-    } else if (ok && v[7].kind != VAL_UNSET && v[7].kind != VAL_NONE) {
-        Value vd;
-        ok = value_to_list(I, v[7], &vd);
-        if (ok) {
-            ObjList *l = as_list(vd);
-            ok = l->len >= 2 || interp_error(I, ERR_VALUE, "`validation_data` should be a tuple "
-                                              "`(val_x, val_y)` or `(val_x, val_y, val_sample_weights)`.");
-            ok = ok && keras_to_tensor(I, l->items[0], &vx) && keras_to_tensor(I, l->items[1], &vy);
-            value_decref(vd);
-        }
-        o.val_x = vx;
-        o.val_y = vy;
-    }
+        ok = tensor_from_value(I, v[10], NN_F64, TENSOR_NP, &d->sw);
+    o->sample_weight = d->sw;
+    ok = ok && validation_arg(I, v[7], d);
     if (ok && v[5].kind != VAL_UNSET && v[5].kind != VAL_NONE)
-        ok = value_to_list(I, v[5], &f.cbs);
-    ok = ok && keras_history_new(I, &f.hist);
+        ok = value_to_list(I, v[5], &f->cbs);
+    ObjList *l = ok && f->cbs.kind == VAL_OBJ ? as_list(f->cbs) : NULL;
+    for (size_t i = 0; ok && l && i < l->len; i++)
+        if (val_is_obj(l->items[i], OBJ_INSTANCE))
+            ok = value_setattr(I, l->items[i], "model", f->fm.self);
+    return ok;
+}
+
+/* lib's nn_fit.  A Dataset is read again for every epoch after the first
+ * (one nn_fit call per epoch), so its shuffle() reorders it each epoch as
+ * reshuffle_each_iteration=True does. */
+static NnStatus fast_fit(Interp *I, KFit *f, KFitData *d)
+{
+    KModel *k = f->fm.k;
+    NnFitCallbacks cb;
+    keras_fit_hooks(f, &cb);
+    d->o.cb = &cb;
+    keras_weights_use(I, k);
+    int64_t it0 = nn_model_optim_iterations(k->m);
+    k->busy++;
+    NnStatus st;
+    if (d->ds.kind == VAL_UNSET || d->o.epochs - d->o.initial_epoch <= 1) {
+        st = nn_fit(interp_nn(I), k->m, d->x, d->y, &d->o, NULL);
+    } else {
+        NnFitOptions o = d->o;
+        int64_t batch;
+        f->total_epochs = d->o.epochs;
+        st = NN_OK;
+        for (int64_t e = d->o.initial_epoch; !st && e < d->o.epochs; e++) {
+            if (e > d->o.initial_epoch) {
+                nn_tensor_unref(d->x);
+                nn_tensor_unref(d->y);
+                d->x = d->y = NULL;
+                if (!keras_fit_dataset_xy(I, "fit", d->ds, &d->x, &d->y, &batch)) {
+                    f->failed = true;
+                    st = NN_EARG;
+                    break;
+                }
+            }
+            o.initial_epoch = e;
+            o.epochs = e + 1;
+            f->skip_begin = e > d->o.initial_epoch;
+            f->skip_end = e + 1 < d->o.epochs;
+            st = nn_fit(interp_nn(I), k->m, d->x, d->y, &o, NULL);
+            if (!st && (f->failed || k->stop_training) && e + 1 < d->o.epochs) {
+                f->skip_end = false;    /* stopped early: the end event is still due */
+                h_train_end(f, &f->last);
+                break;
+            }
+        }
+    }
+    k->busy--;
+    keras_weights_changed(I, k);
+    keras_optimizer_add_iterations(k->optimizer, nn_model_optim_iterations(k->m) - it0);
+    NnOptimConfig *oc = keras_model_optimizer(k);
+    if (oc)
+        oc->learning_rate = nn_model_get_lr(k->m);
+    return st;
+}
+
+/* The metric log names (without "loss") for the dashboard. */
+static int metric_names(KFit *f, const char **names)
+{
+    const char *all[NN_MAX_LOGS];
+    int n;
+    if (f->fm.generic) {
+        n = keras_generic_log_names(f->fm.gen, all);
+    } else {
+        n = nn_model_nlogs(f->fm.k->m);
+        for (int i = 0; i < n; i++)
+            all[i] = nn_model_log_name(f->fm.k->m, i);
+    }
+    for (int i = 1; i < n; i++)
+        names[i - 1] = all[i];
+    return n > 0 ? n - 1 : 0;
+}
+
+bool keras_fit(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[20];
+    KFit f = { .I = I };
+    KFitData d = { 0 };
+    if (!args_parse(I, "fit", a, "x=, y=, batch_size=, epochs=, verbose=, callbacks=, "
+                    "validation_split=, validation_data=, shuffle=, class_weight=, sample_weight=, "
+                    "initial_epoch=, steps_per_epoch=, validation_steps=, validation_batch_size=, "
+                    "validation_freq=, max_queue_size=, workers=, use_multiprocessing=, *, dashboard=",
+                    v) || !fit_model(I, self, &f.fm))
+        return false;
+    bool ok = fit_args(I, v, &d, &f) && keras_history_new(I, &f.hist);
     if (ok) {
-        ObjList *l = f.cbs.kind == VAL_OBJ ? as_list(f.cbs) : NULL;
-        for (size_t i = 0; ok && l && i < l->len; i++)
-            if (val_is_obj(l->items[i], OBJ_INSTANCE))
-                ok = value_setattr(I, l->items[i], "model", self);
+        if (f.fm.k)
+            f.fm.k->stop_training = false;
+        else
+            ok = value_setattr(I, self, "stop_training", val_bool(false));
     }
     if (ok) {
-        NnFitCallbacks cb = { &f, h_train_begin, h_train_end, h_epoch_begin, h_batch_end, h_epoch_end };
-        o.cb = &cb;
-        k->stop_training = false;
-        keras_sync_lr(k);
-        pb_start(&f.pb, I, 0, 1);
+        if (f.fm.k)
+            keras_sync_lr(f.fm.k);
+        keras_pb_start(&f.pb, I, 0, 1);
         const char *mnames[NN_MAX_LOGS];
-        int nm = nn_model_nlogs(k->m) - 1;
-        for (int i = 0; i < nm; i++)
-            mnames[i] = nn_model_log_name(k->m, i + 1);
+        int nm = metric_names(&f, mnames);
         if (dashboard_wanted(I, f.verbose, v[19])) {
-            DashboardParams dp = { o.epochs, o.initial_epoch, 0, nm, mnames, k->m };
+            DashboardParams dp = { d.o.epochs, d.o.initial_epoch, 0, nm, mnames,
+                                   f.fm.k && !f.fm.generic ? f.fm.k->m : NULL };
             f.dash = dashboard_start(I, &dp, &f.dcb);
         }
-        keras_weights_use(I, k);
-        int64_t it0 = nn_model_optim_iterations(k->m);
-        k->busy++;
-        NnStatus st = nn_fit(interp_nn(I), k->m, x, y, &o, NULL);
-        k->busy--;
-        keras_weights_changed(I, k);
-        keras_optimizer_add_iterations(k->optimizer, nn_model_optim_iterations(k->m) - it0);
+        NnStatus st = f.fm.generic ? keras_generic_fit(I, &f, &d) : fast_fit(I, &f, &d);
         dashboard_finish(f.dash);
         f.dash = NULL;
-        NnOptimConfig *oc = keras_model_optimizer(k);
-        if (oc)
-            oc->learning_rate = nn_model_get_lr(k->m);
         if (f.failed) {
-            pb_abandon(&f.pb);
+            keras_pb_abandon(&f.pb);
             ok = false;
             if (st)
                 nn_clear_error(interp_nn(I));
         } else if (st && !soft_stop(&f, st)) {
-            pb_abandon(&f.pb);
+            keras_pb_abandon(&f.pb);
             ok = interp_error_from_nn(I);
         }
     }
-    free(cw);
-    nn_tensor_unref(x);
-    nn_tensor_unref(y);
-    nn_tensor_unref(vx);
-    nn_tensor_unref(vy);
-    nn_tensor_unref(sw);
+    fit_data_free(&d);
     value_decref(f.cbs);
     if (!ok) {
         value_decref(f.hist);
         return false;
     }
-    value_decref(k->history);
-    k->history = f.hist;
-    value_incref(f.hist);
+    if (f.fm.k) {
+        value_decref(f.fm.k->history);
+        f.fm.k->history = f.hist;
+        value_incref(f.hist);
+    } else if (!value_setattr(I, self, "history", f.hist)) {
+        value_decref(f.hist);
+        return false;
+    }
     *out = f.hist;
     return true;
 }
@@ -564,17 +650,43 @@ typedef struct {
 static bool e_batch_end(void *ud, int64_t step, const NnLogs *running)
 {
     EvalProgress *e = ud;
-    pb_update(&e->pb, step, running, step >= e->steps);
+    keras_pb_update(&e->pb, step, running, step >= e->steps);
     return false;
 }
 
+/* Loss and metrics of lib's evaluate, or of the generic loop. */
+static bool evaluate_run(Interp *I, KFitModel *fm, NnTensor *x, NnTensor *y, int64_t batch,
+                         int verbose, double *res, const char **names, int *n)
+{
+    KModel *k = fm->k;
+    if (fm->generic)
+        return keras_generic_evaluate(I, fm, x, y, batch, verbose, res, names, n);
+    EvalProgress e;
+    int64_t nrows = x->ndim ? x->shape[0] : 0;
+    e.steps = (nrows + batch - 1) / batch;
+    keras_pb_start(&e.pb, I, verbose, e.steps);
+    NnFitCallbacks cb = { .ud = &e, .on_batch_end = e_batch_end };
+    keras_weights_use(I, k);
+    k->busy++;
+    NnStatus st = nn_evaluate(interp_nn(I), k->m, x, y, batch, &cb, res);
+    k->busy--;
+    if (st) {
+        keras_pb_abandon(&e.pb);
+        return interp_error_from_nn(I);
+    }
+    *n = nn_model_nlogs(k->m);
+    for (int i = 0; i < *n; i++)
+        names[i] = nn_model_log_name(k->m, i);
+    return true;
+}
+
 static bool evaluate_core(Interp *I, Value self, const Args *a, const char *fn, int force_verbose,
-                          double *res, int *n, bool *return_dict)
+                          double *res, const char **names, int *n, bool *return_dict)
 {
     Value v[8];
-    KModel *k = keras_model_data(self);
+    KFitModel fm;
     if (!args_parse(I, fn, a, "x=, y=, batch_size=, verbose=, sample_weight=, steps=, callbacks=, "
-                    "return_dict=", v) || !check_compiled(I, k) || !need_data(I, fn, v[0]))
+                    "return_dict=", v) || !fit_model(I, self, &fm) || !need_data(I, fn, v[0]))
         return false;
     bool ds = data_is_dataset(v[0]);
     if (!ds && (v[1].kind == VAL_UNSET || v[1].kind == VAL_NONE))
@@ -583,7 +695,7 @@ static bool evaluate_core(Interp *I, Value self, const Args *a, const char *fn, 
     int verbose;
     NnTensor *x = NULL, *y = NULL;
     *return_dict = false;
-    bool ok = (ds ? data_xy(I, fn, v[0], &x, &y, &batch) : batch_arg(I, fn, v[2], &batch)) &&
+    bool ok = (ds ? keras_fit_dataset_xy(I, fn, v[0], &x, &y, &batch) : batch_arg(I, fn, v[2], &batch)) &&
               verbose_arg(I, fn, v[3], &verbose) && steps_arg(I, fn, v[5], &steps) &&
               (v[7].kind == VAL_UNSET || value_truth(I, v[7], return_dict)) &&
               (ds || (keras_to_tensor(I, v[0], &x) && keras_to_tensor(I, v[1], &y)));
@@ -594,34 +706,20 @@ static bool evaluate_core(Interp *I, Value self, const Args *a, const char *fn, 
         y = first_steps(I, y, steps, batch);
         ok = (x && y) || interp_error_from_nn(I);
     }
-    if (ok) {
-        EvalProgress e;
-        int64_t nrows = x->ndim ? x->shape[0] : 0;
-        e.steps = (nrows + batch - 1) / batch;
-        pb_start(&e.pb, I, verbose, e.steps);
-        NnFitCallbacks cb = { .ud = &e, .on_batch_end = e_batch_end };
-        keras_weights_use(I, k);
-        k->busy++;
-        NnStatus st = nn_evaluate(interp_nn(I), k->m, x, y, batch, &cb, res);
-        k->busy--;
-        if (st) {
-            pb_abandon(&e.pb);
-            ok = interp_error_from_nn(I);
-        }
-        *n = nn_model_nlogs(k->m);
-    }
+    ok = ok && evaluate_run(I, &fm, x, y, batch, verbose, res, names, n);
     nn_tensor_unref(x);
     nn_tensor_unref(y);
     return ok;
 }
 
-static bool results_value(Interp *I, KModel *k, const double *res, int n, bool as_dict, Value *out)
+static bool results_value(Interp *I, const char *const *names, const double *res, int n,
+                          bool as_dict, Value *out)
 {
     if (as_dict) {
         if (!dict_new(I, out))
             return false;
         for (int i = 0; i < n; i++)
-            if (!dict_set_str(I, *out, nn_model_log_name(k->m, i), val_float(f32(res[i])))) {
+            if (!dict_set_str(I, *out, names[i], val_float(f32(res[i])))) {
                 value_decref(*out);
                 return false;
             }
@@ -644,23 +742,24 @@ static bool results_value(Interp *I, KModel *k, const double *res, int n, bool a
 bool keras_evaluate(Interp *I, Value self, const Args *a, Value *out)
 {
     double res[NN_MAX_LOGS];
+    const char *names[NN_MAX_LOGS];
     int n = 0;
     bool as_dict;
-    if (!evaluate_core(I, self, a, "evaluate", -1, res, &n, &as_dict))
+    if (!evaluate_core(I, self, a, "evaluate", -1, res, names, &n, &as_dict))
         return false;
-    return results_value(I, keras_model_data(self), res, n, as_dict, out);
+    return results_value(I, names, res, n, as_dict, out);
 }
 
 bool keras_score(Interp *I, Value self, const Args *a, Value *out)
 {
     double res[NN_MAX_LOGS];
+    const char *names[NN_MAX_LOGS];
     int n = 0;
     bool as_dict;
-    KModel *k = keras_model_data(self);
-    if (!evaluate_core(I, self, a, "score", 0, res, &n, &as_dict))
+    if (!evaluate_core(I, self, a, "score", 0, res, names, &n, &as_dict))
         return false;
     for (int i = 1; i < n; i++)
-        if (strstr(nn_model_log_name(k->m, i), "acc")) {
+        if (strstr(names[i], "acc")) {
             *out = val_float(f32(res[i]));
             return true;
         }
@@ -672,7 +771,7 @@ static bool p_batch_end(void *ud, int64_t step, const NnLogs *running)
 {
     (void)running;
     EvalProgress *e = ud;
-    pb_update(&e->pb, step, NULL, step >= e->steps);
+    keras_pb_update(&e->pb, step, NULL, step >= e->steps);
     return false;
 }
 
@@ -698,10 +797,16 @@ static bool predict_tensor(Interp *I, Value self, const Args *a, const char *fn,
         return interp_error_from_nn(I);
     if (force_verbose >= 0)
         verbose = force_verbose;
+    if (!k) {
+        KFitModel fm = { .self = self, .generic = true };
+        bool ok = keras_generic_predict(I, &fm, x, batch, verbose, out);
+        nn_tensor_unref(x);
+        return ok;
+    }
     EvalProgress e;
     int64_t nrows = x->ndim ? x->shape[0] : 0;
     e.steps = (nrows + batch - 1) / batch;
-    pb_start(&e.pb, I, verbose, e.steps);
+    keras_pb_start(&e.pb, I, verbose, e.steps);
     NnFitCallbacks cb = { .ud = &e, .on_batch_end = p_batch_end };
     keras_weights_use(I, k);
     k->busy++;
@@ -709,7 +814,7 @@ static bool predict_tensor(Interp *I, Value self, const Args *a, const char *fn,
     k->busy--;
     nn_tensor_unref(x);
     if (!*out) {
-        pb_abandon(&e.pb);
+        keras_pb_abandon(&e.pb);
         return interp_error_from_nn(I);
     }
     return true;
@@ -751,6 +856,10 @@ bool keras_train_on_batch(Interp *I, Value self, const Args *a, Value *out)
     if (!args_parse(I, "train_on_batch", a, "x, y=, sample_weight=, class_weight=, "
                     "reset_metrics=, return_dict=", v) || !check_compiled(I, k))
         return false;
+    if (k->gen.kind == VAL_OBJ)
+        return interp_error(I, ERR_NOT_IMPLEMENTED, "train_on_batch: this model's loss or metrics "
+                            "are computed in Python; use fit(x, y, batch_size=len(x), epochs=1, "
+                            "shuffle=False) for one step");
     bool ok = keras_to_tensor(I, v[0], &x) && keras_to_tensor(I, v[1], &y);
     NnLogs logs;
     if (ok) {
@@ -769,5 +878,8 @@ bool keras_train_on_batch(Interp *I, Value self, const Args *a, Value *out)
     bool as_dict = false;
     if (v[5].kind != VAL_UNSET && !value_truth(I, v[5], &as_dict))
         return false;
-    return results_value(I, k, logs.values, logs.n, as_dict, out);
+    const char *names[NN_MAX_LOGS];
+    for (int i = 0; i < logs.n; i++)
+        names[i] = nn_model_log_name(k->m, i);
+    return results_value(I, names, logs.values, logs.n, as_dict, out);
 }

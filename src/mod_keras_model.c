@@ -65,6 +65,7 @@ static void model_finalize(void *data)
     value_decref(k->metrics);
     value_decref(k->history);
     value_decref(k->vars);
+    value_decref(k->gen);
     nn_model_free(k->m);
     free(k);
 }
@@ -532,6 +533,35 @@ static bool is_classification(NnLossKind k)
     return k == NN_LOSS_CCE || k == NN_LOSS_SPARSE_CCE || k == NN_LOSS_BCE;
 }
 
+/* A loss or metric lib's fit lacks: the generic loop trains the model
+ * (mod_keras_generic.c).  lib's model is compiled with the optimizer and a
+ * stand-in loss so its state (built, compiled) reads the same.  Takes opt and gen. */
+static bool compile_generic(Interp *I, KModel *k, const NnOptimConfig *oc, Value opt, Value gen,
+                            Value loss, Value metrics, Value *out)
+{
+    NnLossConfig use;
+    Value ml = {0};
+    nn_loss_config_init(&use, NN_LOSS_MSE);
+    bool ok = nn_model_compile(interp_nn(I), k->m, oc, &use, NULL, 0) == NN_OK || nn_fail(I);
+    ok = ok && (metrics.kind == VAL_UNSET || metrics.kind == VAL_NONE || value_to_list(I, metrics, &ml));
+    if (!ok) {
+        value_decref(opt);
+        value_decref(gen);
+        return false;
+    }
+    value_decref(k->optimizer);
+    value_decref(k->loss);
+    value_decref(k->metrics);
+    value_decref(k->gen);
+    k->optimizer = opt;
+    k->loss = loss.kind == VAL_UNSET ? val_none() : loss;
+    value_incref(k->loss);
+    k->metrics = ml;
+    k->gen = gen;
+    *out = val_none();
+    return true;
+}
+
 static bool m_compile(Interp *I, Value self, const Args *a, Value *out)
 {
     Value v[8];
@@ -558,6 +588,13 @@ static bool m_compile(Interp *I, Value self, const Args *a, Value *out)
         value_decref(dflt);
     if (!ok)
         return false;
+    Value gen;
+    bool all_lib = true;
+    if (!keras_generic_compile(I, opt, v[1], v[2], &all_lib, &gen))
+        goto fail;
+    if (!all_lib)
+        return compile_generic(I, k, &oc, opt, gen, v[1], v[2], out);
+    value_decref(gen);
     if (v[1].kind == VAL_UNSET || v[1].kind == VAL_NONE)
         nn_loss_config_init(&lc, NN_LOSS_COUNT);
     else if (!keras_loss_arg(I, v[1], &lc))
@@ -585,6 +622,8 @@ static bool m_compile(Interp *I, Value self, const Args *a, Value *out)
     value_decref(k->optimizer);
     value_decref(k->loss);
     value_decref(k->metrics);
+    value_decref(k->gen);
+    k->gen = (Value){0};
     k->optimizer = opt;
     k->loss = lc.kind == NN_LOSS_COUNT ? val_none() : v[1];
     value_incref(k->loss);
@@ -850,11 +889,14 @@ static bool shape_tuple(Interp *I, int nd, const int64_t *s, Value *out)
 
 static bool metrics_names(Interp *I, KModel *k, Value *out)
 {
+    const char *gnames[NN_MAX_LOGS];
+    int gn = keras_generic_log_names(k->gen, gnames);
     if (!list_new(I, 0, out))
         return false;
-    for (int i = 0; nn_model_is_compiled(k->m) && i < nn_model_nlogs(k->m); i++) {
+    for (int i = 0; gn ? i < gn : nn_model_is_compiled(k->m) && i < nn_model_nlogs(k->m); i++) {
         Value s;
-        if (!str_from_cstr(I, nn_model_log_name(k->m, i), &s) || !list_append(I, *out, s)) {
+        if (!str_from_cstr(I, gn ? gnames[i] : nn_model_log_name(k->m, i), &s) ||
+            !list_append(I, *out, s)) {
             value_decref(*out);
             return false;
         }
