@@ -16,6 +16,12 @@ for f in "$top"/tests/scripts/*.nns "$top"/examples/*.nns; do
     cp "$f" "$out/eval/$n"
 done
 "$build/gen_seeds" "$out"
+# hand-written seeds: parse ones get the options byte too
+for f in "$top"/fuzz/seeds/parse/*; do
+    [ -f "$f" ] || continue
+    { printf '\000'; cat "$f"; } > "$out/parse/seed-$(basename "$f")"
+    { printf '\001'; cat "$f"; } > "$out/parse/seed-$(basename "$f").prompt"
+done
 for t in parse eval idx npy csv model; do
     if [ -d "$top/fuzz/regressions/$t" ]; then
         for f in "$top/fuzz/regressions/$t"/*; do
