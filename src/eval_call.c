@@ -339,19 +339,24 @@ static bool bind_args(Interp *I, ObjFunc *f, const Args *a)
     return ok;
 }
 
-/* A generator function: runs the body to its end, collecting what it
- * yields (eval_yield), and returns an iterator over the values. */
-static bool gen_call(Interp *I, Frame *fr, ObjFunc *f, Value *out)
+/* Calling a generator function binds its arguments into a frame of its
+ * own and returns the generator (eval_gen.c); the body runs on next(). */
+static bool gen_call(Interp *I, ObjFunc *f, const Args *a, Value *out)
 {
-    if (!list_new(I, 0, &fr->gen))
+    Frame *fr = malloc(sizeof *fr);
+    if (!fr)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    if (!frame_enter(I, fr, f->code, f)) {
+        free(fr);
         return false;
-    int ex = exec_stmt(I, f->node->u.func.body);
-    value_decref(I->retval);
-    I->retval = (Value){VAL_UNSET, {0}};
-    bool ok = ex != EX_ERROR && iter_new(I, IT_SEQ, fr->gen, out);
-    value_decref(fr->gen);
-    fr->gen = (Value){VAL_UNSET, {0}};
-    return ok;
+    }
+    if (!bind_args(I, f, a)) {
+        frame_leave(I, fr);
+        free(fr);
+        return false;
+    }
+    I->frame = fr->back;
+    return gen_new(I, f, fr, out);
 }
 
 bool func_call(Interp *I, ObjFunc *f, const Args *a, Value *out)
@@ -361,6 +366,8 @@ bool func_call(Interp *I, ObjFunc *f, const Args *a, Value *out)
         return interp_error(I, ERR_RECURSION, "maximum recursion depth exceeded");
     if (!interp_check_interrupt(I))
         return false;
+    if (f->code->is_generator)
+        return gen_call(I, f, a, out);
     if (!frame_enter(I, &fr, f->code, f))
         return false;
     Chunk *saved_chunk = I->cur_chunk;
@@ -368,9 +375,7 @@ bool func_call(Interp *I, ObjFunc *f, const Args *a, Value *out)
     I->depth++;
     bool ok = bind_args(I, f, a);
     I->cur_chunk = f->chunk;
-    if (ok && f->code->is_generator) {
-        ok = gen_call(I, &fr, f, out);
-    } else if (ok && f->node->kind == NODE_LAMBDA) {
+    if (ok && f->node->kind == NODE_LAMBDA) {
         ok = eval_expr(I, f->node->u.func.body, out);
     } else if (ok) {
         int ex = exec_stmt(I, f->node->u.func.body);

@@ -660,7 +660,7 @@ static bool eval_comp(Interp *I, const Node *n, Value *out)
     code_unref(code);
     value_decref(first);
     if (ok && n->kind == NODE_GENEXP) {
-        ok = iter_new(I, IT_SEQ, c.result, out);
+        ok = iter_new(I, IT_GENEXP, c.result, out);
         value_decref(c.result);
         return ok;
     }
@@ -677,31 +677,28 @@ static bool eval_comp(Interp *I, const Node *n, Value *out)
 /* nnsh runs a generator function to its end when it is called: `yield x`
  * appends x to the frame's list (the call returns an iterator over it) and
  * gives None.  An endless generator stops at this many values. */
-#define GEN_MAX_ITEMS 10000000
-
-static bool gen_append(Interp *I, Value list, Value v)
-{
-    if (as_list(list)->len >= GEN_MAX_ITEMS)
-        return interp_error(I, ERR_MEMORY, "generator yielded more than %d values (nnsh runs a "
-                            "generator to its end when it is called)", GEN_MAX_ITEMS);
-    return list_append(I, list, v);
-}
-
+/* yield v: the value send() gives back; yield from: each item in turn. */
 static bool eval_yield(Interp *I, const Node *n, Value *out)
 {
-    Frame *f = I->frame;
-    if (!f || f->gen.kind == VAL_UNSET)
+    Value v = val_none(), it, x, sent;
+    if (!I->frame || !I->frame->gen_state)
         return interp_error(I, ERR_SYNTAX, "'yield' outside function");
-    Value v = val_none(), it, x;
     if (n->u.yield_.value && !eval_expr(I, n->u.yield_.value, &v))
         return false;
     bool ok = true, done = false;
     if (!n->u.yield_.from) {
-        ok = gen_append(I, f->gen, v);
-    } else if ((ok = value_iter(I, v, &it))) {
+        ok = gen_yield(I, v, &sent);
+        value_decref(v);
+        if (ok)
+            *out = sent;
+        return ok;
+    }
+    if ((ok = value_iter(I, v, &it))) {
         while (ok && (ok = value_next(I, it, &x, &done)) && !done) {
-            ok = gen_append(I, f->gen, x);
+            ok = gen_yield(I, x, &sent);
             value_decref(x);
+            if (ok)
+                value_decref(sent);
         }
         value_decref(it);
     }

@@ -154,12 +154,19 @@ int exec_raise(Interp *I, const Node *n)
             value_decref(exc);
             return EX_ERROR;
         }
-        ok = value_setattr(I, exc, "__cause__", cause);
+        ok = value_setattr(I, exc, "__cause__", cause) &&
+             value_setattr(I, exc, "__suppress_context__", val_bool(true));
         value_decref(cause);
         if (!ok) {
             value_decref(exc);
             return EX_ERROR;
         }
+    }
+    /* raised while handling another: that one is its __context__ */
+    if (I->handling.kind == VAL_OBJ && !value_identical(I->handling, exc) &&
+        !value_setattr(I, exc, "__context__", I->handling)) {
+        value_decref(exc);
+        return EX_ERROR;
     }
     I->cur_node = n;
     interp_set_error_exc(I, exc);

@@ -679,6 +679,7 @@ void interp_free(Interp *I)
 {
     if (!I)
         return;
+    gen_close_all(I);
     error_clear_fields(I);
     value_decref(I->handling);
     value_decref(I->globals);

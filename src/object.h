@@ -111,7 +111,8 @@ typedef struct ObjSlice {
 } ObjSlice;
 
 typedef enum { IT_SEQ, IT_STR, IT_RANGE, IT_DICT, IT_ENUMERATE, IT_ZIP,
-               IT_GETITEM /* x[0], x[1], ... until IndexError */ } IterKind;
+               IT_GETITEM, /* x[0], x[1], ... until IndexError */
+               IT_GENEXP   /* a generator expression's values (computed at once) */ } IterKind;
 typedef struct ObjIter {
     Obj obj;
     IterKind ik;
@@ -128,7 +129,7 @@ typedef struct Frame {
     Value locals;             /* dict (unset at module level) */
     ObjCell **closure;
     bool own_closure;         /* comprehensions and class bodies capture their own */
-    Value gen;                /* a generator's yielded values (a list), else unset */
+    struct Gen *gen_state;    /* a generator's body frame: its generator (eval_gen.c) */
 } Frame;
 
 /* How a statement ended. */
@@ -174,6 +175,7 @@ struct Interp {
      * top-level for/if/while/try/with) echo their value, as Python's
      * "single" mode does; never inside a function or class body */
     bool echo_top;
+    struct Gen *live_gens;    /* generators not yet finished (eval_gen.c) */
 };
 
 #define MAX_DEPTH 1000
@@ -265,6 +267,14 @@ bool frame_enter(Interp *I, Frame *f, Code *code, ObjFunc *func);
 void frame_leave(Interp *I, Frame *f);
 bool assign_target(Interp *I, const Node *t, Value v);
 bool func_call(Interp *I, ObjFunc *f, const Args *a, Value *out);
+/* eval_gen.c: a generator over the body of f, whose frame fr (malloc'd,
+ * arguments bound, no longer the current frame) it takes. */
+bool gen_new(Interp *I, ObjFunc *f, Frame *fr, Value *out);
+/* eval_gen.c: `yield v` (v borrowed); *sent: the value send() passed (None
+ * for next()), owned.  Fails with GeneratorExit when the generator closes. */
+bool gen_yield(Interp *I, Value v, Value *sent);
+void gen_close_all(Interp *I);           /* interp_free, before the globals go */
+const NativeClass *gen_native_class(void);   /* type(generator) */
 /* Python's __qualname__: "g", "A.m", "f.<locals>.g", "<lambda>.<locals>.<lambda>" */
 void func_qualname(const ObjFunc *f, char *buf, size_t n);
 bool user_instance_special(Interp *I, Value self, const char *name, int npos,

@@ -194,6 +194,8 @@ ObjType *value_type_obj(Interp *I, Value v)
     case OBJ_CELL: return I->types[T_CELL];
     case OBJ_ITER: {
         IterKind ik = ((ObjIter *)v.as.o)->ik;
+        if (ik == IT_GENEXP)
+            return native_type_get(I, gen_native_class(), &t) ? t : NULL;
         return I->types[ik == IT_ENUMERATE ? T_ENUMERATE : ik == IT_ZIP ? T_ZIP : T_ITER];
     }
     case OBJ_NATIVE_OBJ:

@@ -260,6 +260,22 @@ static bool getattr_common(Interp *I, Value obj, const char *name, Value *out, b
         if (s)
             return str_from_cstr(I, s, out);
     }
+    if (val_is_obj(obj, OBJ_INSTANCE) && ((ObjInstance *)obj.as.o)->cls->is_exception &&
+        (strcmp(name, "__cause__") == 0 || strcmp(name, "__context__") == 0 ||
+         strcmp(name, "__traceback__") == 0 || strcmp(name, "__suppress_context__") == 0)) {
+        *out = name[2] == 's' ? val_bool(false) : val_none();   /* never set */
+        return true;
+    }
+    if (val_is_obj(obj, OBJ_INSTANCE) && ((ObjInstance *)obj.as.o)->cls->is_exception &&
+        ((strcmp(name, "value") == 0 &&
+          type_is_subclass(((ObjInstance *)obj.as.o)->cls, I->exc[ERR_STOP_ITERATION])) ||
+         (strcmp(name, "code") == 0 &&
+          type_is_subclass(((ObjInstance *)obj.as.o)->cls, I->exc[ERR_SYSTEM_EXIT])))) {
+        Value args = ((ObjInstance *)obj.as.o)->args;   /* args[0], or None */
+        *out = args.kind == VAL_OBJ && as_list(args)->len ? as_list(args)->items[0] : val_none();
+        value_incref(*out);
+        return true;
+    }
     if (strcmp(name, "__qualname__") == 0 && val_is_obj(obj, OBJ_FUNC)) {
         char q[160];
         func_qualname((ObjFunc *)obj.as.o, q, sizeof q);

@@ -9,7 +9,7 @@
 
 static const char *iter_names[] = {
     "list_iterator", "str_ascii_iterator", "range_iterator", "dict_keyiterator",
-    "enumerate", "zip", "iterator"
+    "enumerate", "zip", "iterator", "generator"
 };
 
 const char *value_type_name(Value v)
@@ -281,7 +281,8 @@ static bool repr_obj(Interp *I, Value v, StrBuf *sb)
     case OBJ_INSTANCE: return repr_instance(I, v, sb);
     case OBJ_CELL: sb_printf(sb, "<cell at %p>", (void *)o); return true;
     case OBJ_ITER:
-        sb_printf(sb, "<%s object at %p>", value_type_name(v), (void *)o);
+        sb_printf(sb, "<%s object%s at %p>", value_type_name(v),
+                  ((ObjIter *)o)->ik == IT_GENEXP ? " <genexpr>" : "", (void *)o);
         return true;
     case OBJ_NATIVE_OBJ: {
         ObjNativeObj *n = (ObjNativeObj *)o;

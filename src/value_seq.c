@@ -663,7 +663,7 @@ bool value_iter(Interp *I, Value v, Value *iterator)
 static bool iter_next_seq(Interp *I, ObjIter *it, Value *out, bool *done)
 {
     switch (it->ik) {
-    case IT_SEQ: {
+    case IT_SEQ: case IT_GENEXP: {
         ObjList *l = as_list(it->src);
         if ((size_t)it->pos >= l->len)
             break;
