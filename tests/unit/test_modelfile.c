@@ -317,8 +317,10 @@ static void bad_files(void **state)
 
     /* an .npy entry shorter than its shape needs */
     spit(bad, img, n);
-    replace_entry(bad, "dense/kernel.npy", read_entry(good, "dense/kernel.npy", &kn), kn - 4);
+    char *ks = read_entry(good, "dense/kernel.npy", &kn);
+    replace_entry(bad, "dense/kernel.npy", ks, kn - 4);
     expect_rejected(ctx, bad, "data bytes where the shape needs");
+    free(ks);
 
     /* invalid JSON */
     spit(bad, img, n);
