@@ -176,7 +176,7 @@ static bool plot_history(Interp *I, Value dict, const Args *a, const PlotEnv *e)
     Owned own = { .n = 0 };
     PlotSeries s[2];
     memset(s, 0, sizeof s);
-    bool ok1, ok2;
+    bool ok1 = false, ok2 = false;
     bool r = history_series(I, dict, key, &own, &s[0], &ok1) &&
              history_series(I, dict, vkey, &own, &s[ok1 ? 1 : 0], &ok2);
     if (r && !ok1 && !ok2)
