@@ -98,6 +98,13 @@ bool keras_input(Interp *I, Value self, const Args *a, Value *out);
 bool keras_sequential(Interp *I, Value self, const Args *a, Value *out);
 bool keras_model_wrap(Interp *I, NnModel *m, Value *out);   /* takes m */
 bool keras_load_model(Interp *I, Value self, const Args *a, Value *out);
+/* summary()'s table as tf.keras 2.12 prints it: rows are n (name, output
+ * shape, params) triples; line_length and print_fn as summary's arguments
+ * (unset: 65, stdout). */
+bool keras_summary_table(Interp *I, const char *model_name, int n, const char *const *rows,
+                         int64_t total, int64_t trainable, Value line_length, Value print_fn);
+/* Adds layer i's weight counts to *total and (trainable ones) *trainable. */
+void keras_layer_params(const NnModel *m, int i, int64_t *total, int64_t *trainable);
 /* The feature shape of x for building: from a tensor value or nested list. */
 bool keras_to_tensor(Interp *I, Value v, NnTensor **out);
 

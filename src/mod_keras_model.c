@@ -9,6 +9,8 @@
 #include <string.h>
 #include "mod_keras.h"
 
+#define NN_MAX_LAYERS_SUMMARY 256    /* rows summary() shows */
+
 static void model_finalize(void *data);
 static bool model_getattr(Interp *I, Value self, const char *name, Value *out, bool *found);
 static bool model_setattr(Interp *I, Value self, const char *name, Value v);
@@ -423,10 +425,105 @@ static void group_digits(int64_t n, char *buf)
     buf[o] = 0;
 }
 
-/* A Functional model's summary starts with its InputLayer: "[(None, 784)]". */
-static void functional_input_row(StrBuf *sb, KModel *k, const int *pos, char *rule, size_t ll)
+/* Emits sb's text: to print_fn line by line when given, else to stdout. */
+static bool summary_emit(Interp *I, StrBuf *sb, Value print_fn)
 {
-    char name[160], shape[160], lst[170];
+    bool ok = !sb->oom;
+    if (ok && print_fn.kind != VAL_UNSET && print_fn.kind != VAL_NONE) {
+        char *p = sb->data;
+        while (ok && *p) {
+            char *e = strchr(p, '\n');
+            Value line, r;
+            ok = str_new(I, p, (size_t)(e - p), &line) && interp_call(I, print_fn, 1, &line, &r);
+            value_decref(line);
+            if (ok)
+                value_decref(r);
+            p = e + 1;
+        }
+    } else if (ok) {
+        interp_write(I, sb->data, sb->len);
+    }
+    bool oom = sb->oom;
+    sb_free(sb);
+    if (!ok && oom && !interp_error_pending(I))
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    return ok;
+}
+
+bool keras_summary_table(Interp *I, const char *model_name, int n, const char *const *rows,
+                         int64_t total, int64_t trainable, Value line_length, Value print_fn)
+{
+    int64_t ll = 65;
+    if (line_length.kind != VAL_UNSET && line_length.kind != VAL_NONE &&
+        !arg_int(I, "summary", "line_length", line_length, &ll))
+        return false;
+    if (ll < 20 || ll > 400)
+        ll = 65;
+    int pos[3] = { (int)(ll * .45), (int)(ll * .85), (int)ll };
+    StrBuf sb;
+    sb_init(&sb);
+    char rule[402];
+    sb_printf(&sb, "Model: \"%s\"\n", model_name);
+    memset(rule, '_', (size_t)ll);
+    rule[ll] = '\n';
+    sb_append(&sb, rule, (size_t)ll + 1);
+    const char *hdr[3] = { "Layer (type)", "Output Shape", "Param #" };
+    print_row(&sb, hdr, pos);
+    memset(rule, '=', (size_t)ll);
+    sb_append(&sb, rule, (size_t)ll + 1);
+    for (int i = 0; i < n; i++) {
+        print_row(&sb, rows + 3 * i, pos);
+        memset(rule, ' ', (size_t)ll);
+        sb_append(&sb, rule, (size_t)ll + 1);
+    }
+    memset(rule, '=', (size_t)ll);
+    sb_append(&sb, rule, (size_t)ll + 1);
+    char n1[40], n2[40], n3[40];
+    group_digits(total, n1);
+    group_digits(trainable, n2);
+    group_digits(total - trainable, n3);
+    sb_printf(&sb, "Total params: %s\nTrainable params: %s\nNon-trainable params: %s\n", n1, n2, n3);
+    memset(rule, '_', (size_t)ll);
+    sb_append(&sb, rule, (size_t)ll + 1);
+    return summary_emit(I, &sb, print_fn);
+}
+
+void keras_layer_params(const NnModel *m, int i, int64_t *total, int64_t *trainable)
+{
+    for (int j = 0; j < nn_model_layer_nweights(m, i); j++) {
+        bool tr;
+        int wn;
+        int64_t ws[8], cnt = 1;
+        nn_model_weight_info(m, i, j, &tr, &wn, ws);
+        for (int d = 0; d < wn; d++)
+            cnt *= ws[d];
+        *total += cnt;
+        *trainable += tr ? cnt : 0;
+    }
+}
+
+typedef struct {
+    char text[NN_MAX_LAYERS_SUMMARY][3][160];
+    const char *rows[NN_MAX_LAYERS_SUMMARY * 3];
+    int n;
+} SumRows;
+
+static void sum_row(SumRows *r, const char *name, const char *shape, int64_t params)
+{
+    if (r->n == NN_MAX_LAYERS_SUMMARY)
+        return;
+    snprintf(r->text[r->n][0], 160, "%s", name);
+    snprintf(r->text[r->n][1], 160, "%s", shape);
+    snprintf(r->text[r->n][2], 160, "%lld", (long long)params);
+    for (int c = 0; c < 3; c++)
+        r->rows[3 * r->n + c] = r->text[r->n][c];
+    r->n++;
+}
+
+/* A Functional model's summary starts with its InputLayer: "[(None, 784)]". */
+static void functional_input_row(SumRows *r, KModel *k)
+{
+    char name[160], shape[140], lst[160];
     int nd;
     int64_t s[NN_MAXDIM];
     KLayer *L = as_list(k->layers)->len ? keras_layer_data(as_list(k->layers)->items[0]) : NULL;
@@ -435,10 +532,7 @@ static void functional_input_row(StrBuf *sb, KModel *k, const int *pos, char *ru
     snprintf(name, sizeof name, "%s (InputLayer)", L->cfg.name);
     nn_shape_none_str(nd, s, shape, sizeof shape);
     snprintf(lst, sizeof lst, "[%s]", shape);
-    const char *row[3] = { name, lst, "0" };
-    print_row(sb, row, pos);
-    memset(rule, ' ', ll);
-    sb_append(sb, rule, ll + 1);
+    sum_row(r, name, lst, 0);
 }
 
 static bool m_summary(Interp *I, Value self, const Args *a, Value *out)
@@ -450,78 +544,27 @@ static bool m_summary(Interp *I, Value self, const Args *a, Value *out)
         return false;
     if (!nn_model_is_built(k->m))
         return not_built(I, k);
-    int64_t ll = 65;
-    if (v[0].kind != VAL_UNSET && v[0].kind != VAL_NONE && !arg_int(I, "summary", "line_length", v[0], &ll))
-        return false;
-    if (ll < 20 || ll > 400)
-        ll = 65;
-    int pos[3] = { (int)(ll * .45), (int)(ll * .85), (int)ll };
-    StrBuf sb;
-    sb_init(&sb);
-    char rule[402];
-    sb_printf(&sb, "Model: \"%s\"\n", k->name);
-    memset(rule, '_', (size_t)ll);
-    rule[ll] = '\n';
-    sb_append(&sb, rule, (size_t)ll + 1);
-    const char *hdr[3] = { "Layer (type)", "Output Shape", "Param #" };
-    print_row(&sb, hdr, pos);
-    memset(rule, '=', (size_t)ll);
-    sb_append(&sb, rule, (size_t)ll + 1);
+    SumRows *r = calloc(1, sizeof *r);
+    if (!r)
+        return interp_error(I, ERR_MEMORY, "out of memory");
     int64_t trainable = 0, total = 0;
     if (k->functional)
-        functional_input_row(&sb, k, pos, rule, (size_t)ll);
+        functional_input_row(r, k);
     for (int i = 0; i < nn_model_nlayers(k->m); i++) {
         const NnLayerConfig *c = nn_model_layer_config(k->m, i);
-        char name[160], shape[160], params[32];
+        char name[160], shape[160];
         int nd;
         int64_t s[NN_MAXDIM];
         snprintf(name, sizeof name, "%s (%s)", c->name, nn_layer_class_name(c->kind));
         nn_model_layer_output_shape(k->m, i, &nd, s);
         nn_shape_none_str(nd, s, shape, sizeof shape);
-        snprintf(params, sizeof params, "%lld", (long long)nn_model_layer_count_params(k->m, i));
-        const char *row[3] = { name, shape, params };
-        print_row(&sb, row, pos);
-        memset(rule, ' ', (size_t)ll);
-        sb_append(&sb, rule, (size_t)ll + 1);
-        for (int j = 0; j < nn_model_layer_nweights(k->m, i); j++) {
-            bool tr;
-            int wn;
-            int64_t ws[8], cnt = 1;
-            nn_model_weight_info(k->m, i, j, &tr, &wn, ws);
-            for (int d = 0; d < wn; d++)
-                cnt *= ws[d];
-            total += cnt;
-            trainable += tr ? cnt : 0;
-        }
+        sum_row(r, name, shape, nn_model_layer_count_params(k->m, i));
+        keras_layer_params(k->m, i, &total, &trainable);
     }
-    memset(rule, '=', (size_t)ll);
-    sb_append(&sb, rule, (size_t)ll + 1);
-    char n1[40], n2[40], n3[40];
-    group_digits(total, n1);
-    group_digits(trainable, n2);
-    group_digits(total - trainable, n3);
-    sb_printf(&sb, "Total params: %s\nTrainable params: %s\nNon-trainable params: %s\n", n1, n2, n3);
-    memset(rule, '_', (size_t)ll);
-    sb_append(&sb, rule, (size_t)ll + 1);
-    bool ok = !sb.oom;
-    if (ok && v[2].kind != VAL_UNSET && v[2].kind != VAL_NONE) {
-        /* print_fn gets each line */
-        char *p = sb.data;
-        while (ok && *p) {
-            char *e = strchr(p, '\n');
-            Value line, r;
-            ok = str_new(I, p, (size_t)(e - p), &line) && interp_call(I, v[2], 1, &line, &r);
-            value_decref(line);
-            if (ok)
-                value_decref(r);
-            p = e + 1;
-        }
-    } else if (ok) {
-        interp_write(I, sb.data, sb.len);
-    }
-    sb_free(&sb);
+    bool ok = keras_summary_table(I, k->name, r->n, r->rows, total, trainable, v[0], v[2]);
+    free(r);
     if (!ok)
-        return interp_error_pending(I) ? false : interp_error(I, ERR_MEMORY, "out of memory");
+        return false;
     *out = val_none();
     return true;
 }

@@ -15,12 +15,15 @@
  * recording itself on an active GradientTape, so custom training loops work;
  * trainable_variables / weights / layers collect the attribute layers (and
  * models) in assignment order, as Keras tracks them; predict runs call in
- * inference mode.  compile/fit of subclassed models are not provided: the
- * error says to write the loop with GradientTape.  Owned by the Keras
- * bindings.
+ * inference mode.  compile / fit / evaluate / predict run the generic loop
+ * of mod_keras_generic.c (compile keeps its settings as the instance's
+ * compiled_loss, optimizer and loss attributes); summary() lists the
+ * attribute layers with "multiple" output shapes, as Keras does for
+ * subclassed models.  Owned by the Keras bindings.
  */
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include "mod_keras.h"
 #include "object.h"
@@ -225,36 +228,181 @@ static bool p_layers(Interp *I, Value self, const Args *a, Value *out)
 
 /* ---- methods reached through properties (so they bind to the instance) ---- */
 
-static bool m_predict(Interp *I, Value self, const Args *a, Value *out)
+static bool m_compile(Interp *I, Value self, const Args *a, Value *out)
 {
-    Value v[4], r;
-    NnTensor *t;
-    if (!args_parse(I, "predict", a, "x, batch_size=, verbose=, steps=", v) ||
-        !run_call(I, self, v[0], val_bool(false), &r))
+    Value v[8], opt, gen, dflt = {0};
+    NnOptimConfig oc;
+    if (!args_parse(I, "compile", a, "optimizer=, loss=, metrics=, loss_weights=, "
+                    "weighted_metrics=, run_eagerly=, steps_per_execution=, jit_compile=", v))
         return false;
-    bool ok = tensor_from_value(I, r, NN_F32, TENSOR_NP, &t);
-    value_decref(r);
-    return ok && tensor_value_new(I, t, TENSOR_NP, out);
+    if (v[0].kind == VAL_UNSET && !str_from_cstr(I, "rmsprop", &dflt))
+        return false;
+    bool ok = keras_optimizer_arg(I, v[0].kind == VAL_UNSET ? dflt : v[0], &oc, &opt);
+    value_decref(dflt);
+    if (!ok)
+        return false;
+    ok = keras_generic_compile(I, opt, v[1], v[2], NULL, &gen);
+    if (ok) {
+        ok = value_setattr(I, self, "optimizer", opt) &&
+             value_setattr(I, self, "loss", v[1].kind == VAL_UNSET ? val_none() : v[1]) &&
+             value_setattr(I, self, "compiled_loss", gen) &&
+             value_setattr(I, self, "stop_training", val_bool(false));
+        value_decref(gen);
+    }
+    value_decref(opt);
+    if (!ok)
+        return false;
+    *out = val_none();
+    return true;
 }
 
-static bool m_unsupported(Interp *I, Value self, const Args *a, Value *out)
+/* get_weights(): numpy copies of model.weights. */
+static bool m_get_weights(Interp *I, Value self, const Args *a, Value *out)
 {
-    (void)self;
-    (void)a;
-    (void)out;
-    return interp_error(I, ERR_NOT_IMPLEMENTED, "compile/fit/evaluate of a subclassed keras.Model "
-                        "are not supported by nnsh: train it with a GradientTape loop "
-                        "(model(x, training=True), tape.gradient(loss, model.trainable_variables), "
-                        "optimizer.apply_gradients), or build the model with Sequential or the "
-                        "functional API");
+    Value w, none_[1];
+    if (!args_parse(I, "get_weights", a, "", none_) || !value_getattr(I, self, "weights", &w))
+        return false;
+    bool ok = list_new(I, 0, out);
+    for (size_t i = 0; ok && i < as_list(w)->len; i++) {
+        NnTensor *t = tensor_value_get(as_list(w)->items[i]);
+        Value c;
+        ok = tensor_value_wrap(I, t ? nn_tensor_copy(interp_nn(I), t) : NULL, TENSOR_NP, &c) &&
+             list_append(I, *out, c);
+        if (ok)
+            value_decref(c);
+    }
+    if (!ok && out->kind == VAL_OBJ)
+        value_decref(*out);
+    value_decref(w);
+    return ok;
+}
+
+/* set_weights(list): each array into the variable of model.weights, same shapes. */
+static bool m_set_weights(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[1], w, l;
+    if (!args_parse(I, "set_weights", a, "weights", v) || !value_getattr(I, self, "weights", &w))
+        return false;
+    if (!value_to_list(I, v[0], &l)) {
+        value_decref(w);
+        return false;
+    }
+    size_t n = as_list(w)->len;
+    bool ok = as_list(l)->len == n ||
+              interp_error(I, ERR_VALUE, "You called `set_weights(weights)` on layer \"%s\" with a "
+                           "weight list of length %zu, but the layer was expecting %zu weights.",
+                           "model", as_list(l)->len, n);
+    for (size_t i = 0; ok && i < n; i++) {
+        NnTensor *dst = tensor_value_get(as_list(w)->items[i]), *src;
+        ok = tensor_from_value(I, as_list(l)->items[i], NN_F32, TENSOR_NP, &src);
+        if (!ok)
+            break;
+        if (nn_tensor_numel(src) != nn_tensor_numel(dst) || src->ndim != dst->ndim)
+            ok = interp_error(I, ERR_VALUE, "set_weights: weight %zu has %lld values, the "
+                              "variable %lld", i, (long long)nn_tensor_numel(src),
+                              (long long)nn_tensor_numel(dst));
+        else if (nn_tensor_assign(interp_nn(I), dst, src))
+            ok = interp_error_from_nn(I);
+        nn_tensor_unref(src);
+    }
+    value_decref(l);
+    value_decref(w);
+    if (!ok)
+        return false;
+    *out = val_none();
+    return true;
+}
+
+typedef struct {
+    char (*text)[3][160];
+    const char **rows;
+    int n, cap;
+    int64_t total, trainable;
+} SumAcc;
+
+/* One summary row per attribute layer or model (built ones). */
+static bool sum_item(Interp *I, Value item, void *ud)
+{
+    SumAcc *s = ud;
+    KLayer *L = keras_layer_data(item);
+    KModel *k = keras_model_data(item);
+    int64_t tot = 0, tr = 0;
+    const char *name = L ? L->cfg.name : k->name;
+    const char *cls = L ? nn_layer_class_name(L->cfg.kind) : k->functional ? "Functional" : "Sequential";
+    if (L && L->model && nn_model_is_built(L->model->m))
+        keras_layer_params(L->model->m, L->index, &tot, &tr);
+    for (int i = 0; k && nn_model_is_built(k->m) && i < nn_model_nlayers(k->m); i++)
+        keras_layer_params(k->m, i, &tot, &tr);
+    if (s->n == s->cap)
+        return true;
+    if (L && L->model)
+        name = nn_model_layer_config(L->model->m, L->index)->name;
+    snprintf(s->text[s->n][0], 160, "%s (%s)", name, cls);
+    snprintf(s->text[s->n][1], 160, "multiple");
+    snprintf(s->text[s->n][2], 160, "%lld", (long long)tot);
+    for (int c = 0; c < 3; c++)
+        s->rows[3 * s->n + c] = s->text[s->n][c];
+    s->n++;
+    s->total += tot;
+    s->trainable += tr;
+    (void)I;
+    return true;
+}
+
+/* Built when some attribute layer has weights (called once), as Keras's model.built. */
+static bool any_built(Interp *I, Value item, void *ud)
+{
+    (void)I;
+    KLayer *L = keras_layer_data(item);
+    KModel *k = keras_model_data(item);
+    if ((L && L->model && nn_model_is_built(L->model->m)) || (k && nn_model_is_built(k->m)))
+        *(bool *)ud = true;
+    return true;
+}
+
+static bool m_summary(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[5], name;
+    bool built = false;
+    if (!args_parse(I, "summary", a, "line_length=, positions=, print_fn=, expand_nested=, "
+                    "show_trainable=", v) || !each_layer(I, self, any_built, &built))
+        return false;
+    if (!built)
+        return interp_error(I, ERR_VALUE, "This model has not yet been built. Build the model first "
+                            "by calling `build()` or by calling the model on a batch of data.");
+    SumAcc s = { .cap = 256 };
+    s.text = calloc((size_t)s.cap, sizeof *s.text);
+    s.rows = calloc((size_t)s.cap * 3, sizeof *s.rows);
+    bool ok = (s.text && s.rows) || interp_error(I, ERR_MEMORY, "out of memory");
+    ok = ok && each_layer(I, self, sum_item, &s) && value_getattr(I, self, "name", &name);
+    if (ok) {
+        ok = keras_summary_table(I, val_is_obj(name, OBJ_STR) ? str_cstr(name) : "model", s.n,
+                                 s.rows, s.total, s.trainable, v[0], v[2]);
+        value_decref(name);
+    }
+    free(s.text);
+    free(s.rows);
+    if (!ok)
+        return false;
+    *out = val_none();
+    return true;
 }
 
 static const NativeDef bound_defs[] = {
-    {"predict", m_predict, "predict(x, batch_size=None, verbose='auto')",
-     "call(x) in inference mode, as a float32 numpy array."},
-    {"compile", m_unsupported, "compile(...)", "Not supported for subclassed models."},
-    {"fit", m_unsupported, "fit(...)", "Not supported for subclassed models."},
-    {"evaluate", m_unsupported, "evaluate(...)", "Not supported for subclassed models."},
+    {"predict", keras_predict, "predict(x, batch_size=None, verbose='auto')",
+     "call(x) in inference mode by batches, as a float32 numpy array."},
+    {"compile", m_compile, "compile(optimizer='rmsprop', loss=None, metrics=None)",
+     "Optimizer, loss and metrics for fit/evaluate (a loss may be any function of (y_true, "
+     "y_pred))."},
+    {"fit", keras_fit, "fit(x=None, y=None, batch_size=None, epochs=1, verbose='auto', "
+     "callbacks=None, validation_split=0.0, validation_data=None, shuffle=True)",
+     "Trains with GradientTape steps through call(x, training=True); returns a History."},
+    {"evaluate", keras_evaluate, "evaluate(x=None, y=None, batch_size=None, verbose='auto')",
+     "Loss and metrics in inference mode."},
+    {"summary", m_summary, "summary(line_length=None, print_fn=None)",
+     "The layers assigned as attributes, with \"multiple\" output shapes (as Keras)."},
+    {"get_weights", m_get_weights, "get_weights()", "The weights as numpy arrays."},
+    {"set_weights", m_set_weights, "set_weights(weights)", "Sets the weights from numpy arrays."},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -269,6 +417,9 @@ static bool p_predict(Interp *I, Value s, const Args *a, Value *o) { (void)s; re
 static bool p_compile(Interp *I, Value s, const Args *a, Value *o) { (void)s; return p_method(I, a, 1, o); }
 static bool p_fit(Interp *I, Value s, const Args *a, Value *o) { (void)s; return p_method(I, a, 2, o); }
 static bool p_evaluate(Interp *I, Value s, const Args *a, Value *o) { (void)s; return p_method(I, a, 3, o); }
+static bool p_summary(Interp *I, Value s, const Args *a, Value *o) { (void)s; return p_method(I, a, 4, o); }
+static bool p_get_weights(Interp *I, Value s, const Args *a, Value *o) { (void)s; return p_method(I, a, 5, o); }
+static bool p_set_weights(Interp *I, Value s, const Args *a, Value *o) { (void)s; return p_method(I, a, 6, o); }
 
 static const NativeDef method_defs[] = {
     {"__init__", m_init, "__init__(self, *, name=None)", "Names the model (my_model)."},
@@ -286,9 +437,12 @@ static const NativeDef prop_defs[] = {
     {"non_trainable_variables", p_non_trainable, "non_trainable_variables", "Moving statistics ..."},
     {"layers", p_layers, "layers", "The layers assigned as attributes, in order."},
     {"predict", p_predict, "predict", "call(x) in inference mode, as a numpy array."},
-    {"compile", p_compile, "compile", "Not supported for subclassed models."},
-    {"fit", p_fit, "fit", "Not supported for subclassed models."},
-    {"evaluate", p_evaluate, "evaluate", "Not supported for subclassed models."},
+    {"compile", p_compile, "compile", "Optimizer, loss and metrics for fit/evaluate."},
+    {"fit", p_fit, "fit", "Trains with GradientTape steps through call()."},
+    {"evaluate", p_evaluate, "evaluate", "Loss and metrics in inference mode."},
+    {"summary", p_summary, "summary", "The attribute layers and their parameter counts."},
+    {"get_weights", p_get_weights, "get_weights", "The weights as numpy arrays."},
+    {"set_weights", p_set_weights, "set_weights", "Sets the weights from numpy arrays."},
     {NULL, NULL, NULL, NULL},
 };
 
