@@ -92,6 +92,10 @@ static const Topic topics[] = {
     {":reset", ":reset\n\nForgets every variable; imported modules can be imported again."},
     {":seed", ":seed N\n\nSeeds the random generator shared by np.random, tf.random and\n"
      "weight initialisation, so runs repeat.\n\nExample:\n    :seed 42\n"},
+    {":limit", ":limit memory [SIZE|none]\n\nShows or sets the session's memory budget for tensors: an\n"
+     "operation that would go over it fails with a MemoryError and the session goes on.\n"
+     "SIZE takes K, M, G or T suffixes; none removes the budget.\n\n"
+     "Example:\n    :limit memory 4G\n"},
     {":threads", ":threads [N]\n\nShows or sets the number of threads used by tensor kernels.\n\n"
      "Example:\n    :threads 2\n"},
     {":tutor", ":tutor [N | next | stop]\n\nA guided lesson inside the REPL, as vimtutor is for vim: six short\n"
