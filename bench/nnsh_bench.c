@@ -14,7 +14,8 @@
  *   nnsh_bench --gemm-rate T     GFLOP/s of the BLAS (best of 1024^3 and the
  *                                two largest training products)
  *
- * --epochs 0 prints only that GEMM time.
+ * --epochs 0 prints only that GEMM time.  Every run also reports the GEMM
+ * time measured inside the fit (fit_gemm_step_us, fit_gemm_fraction).
  * --gemm-step adds the time the step's matrix products alone take (the
  * same nn_gemm_f32 calls the Dense layers make, on dummy data), so the
  * per-step overhead beyond GEMM can be reported.  Owned by bench/.
@@ -326,8 +327,11 @@ int main(int argc, char **argv)
     f.epochs = a.epochs;
     f.batch_size = a.batch;
     f.cb = &cb;
+    nn_train_gemm_timing(true);     /* GEMM time inside the fit, every epoch */
     if (nn_fit(ctx, m, x, y, &f, NULL))
         die(ctx, "fit");
+    double fit_gemm = nn_train_gemm_seconds();
+    nn_train_gemm_timing(false);
     double res[4] = { 0 };
     if (nn_evaluate(ctx, m, xt, yt, 0, NULL, res))
         die(ctx, "evaluate");
@@ -349,8 +353,13 @@ int main(int argc, char **argv)
            a.model, a.batch, a.threads, (long long)n, (long long)steps, nn_gemm_backend_name());
     for (int i = 0; i < tm.n; i++)
         printf("%s%.6f", i ? ", " : "", tm.times[i]);
+    double fit_total = 0;
+    for (int i = 0; i < tm.n; i++)
+        fit_total += tm.times[i];
     printf("], \"epoch_median\": %.6f, \"test_accuracy\": %.6f, \"params\": %lld",
            median_after_first(&tm), res[1], (long long)nn_model_count_params(m));
+    printf(", \"fit_gemm_fraction\": %.4f, \"fit_gemm_step_us\": %.2f",
+           fit_total > 0 ? fit_gemm / fit_total : 0, fit_gemm / (double)(steps * tm.n) * 1e6);
     if (a.predict)
         printf(", \"predict_seconds\": %.6f", pred);
     if (a.gemm_step)

@@ -10,6 +10,7 @@
 #include <limits.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 #ifdef HAVE_CBLAS
 #include <cblas.h>
@@ -74,9 +75,44 @@ static bool blas_small_enough(int64_t m, int64_t n, int64_t k, int64_t lda, int6
 }
 #endif
 
+static bool g_timing;
+static double g_gemm_seconds;
+
+void nn_train_gemm_timing(bool on)
+{
+    g_timing = on;
+    g_gemm_seconds = 0;
+}
+
+double nn_train_gemm_seconds(void) { return g_gemm_seconds; }
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static void train_gemm(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k,
+                       const float *a, int64_t lda, const float *b, int64_t ldb, float *c,
+                       int64_t ldc);
+
 void nn_train_gemm(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k,
                    const float *a, int64_t lda, const float *b, int64_t ldb, float *c,
                    int64_t ldc)
+{
+    if (!g_timing) {
+        train_gemm(ctx, ta, tb, m, n, k, a, lda, b, ldb, c, ldc);
+        return;
+    }
+    double t0 = now_seconds();
+    train_gemm(ctx, ta, tb, m, n, k, a, lda, b, ldb, c, ldc);
+    g_gemm_seconds += now_seconds() - t0;
+}
+
+static void train_gemm(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k,
+                       const float *a, int64_t lda, const float *b, int64_t ldb, float *c,
+                       int64_t ldc)
 {
 #ifdef HAVE_CBLAS
     if (blas_small_enough(m, n, k, lda, ldb, ldc) &&

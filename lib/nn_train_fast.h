@@ -22,6 +22,12 @@ void nn_train_gemm(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k
                    const float *a, int64_t lda, const float *b, int64_t ldb, float *c,
                    int64_t ldc);
 
+/* bench/: when on, nn_train_gemm adds its wall time to a counter, so the
+ * time a fit spends outside its matrix products can be measured.  Off by
+ * default (no clock reads); for single-threaded callers of fit. */
+void nn_train_gemm_timing(bool on);
+double nn_train_gemm_seconds(void);
+
 /* db (n) = column sums of dy (rows, n), summed in row order. */
 void nn_train_colsum(const float *dy, int64_t rows, int64_t n, float *db);
 
