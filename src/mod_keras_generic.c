@@ -415,13 +415,14 @@ static bool layer_reg(Interp *I, KModel *km, int i, NnTensor **acc)
         if (!found)
             continue;
         NnTensor *w = tensor_value_get(v);
+        bool ok = true;
         if (regs[r]->l1 != 0)
-            *acc = reg_term(I, *acc, w, NN_ABS, regs[r]->l1);
-        if (*acc && regs[r]->l2 != 0)
-            *acc = reg_term(I, *acc, w, NN_SQUARE, regs[r]->l2);
+            ok = (*acc = reg_term(I, *acc, w, NN_ABS, regs[r]->l1)) != NULL;
+        if (ok && regs[r]->l2 != 0)
+            ok = (*acc = reg_term(I, *acc, w, NN_SQUARE, regs[r]->l2)) != NULL;
         value_decref(v);
-        if (!*acc)
-            return interp_error_pending(I) || interp_error_from_nn(I);
+        if (!ok)
+            return interp_error_pending(I) ? false : interp_error_from_nn(I);
     }
     return true;
 }
