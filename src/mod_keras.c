@@ -859,7 +859,7 @@ static bool make_losses(Interp *I, Value k)
                    "functions (one value per sample).", &m))
         return false;
     bool ok = add_classes(I, m, loss_classes, NN_LOSS_COUNT, loss_ctor) &&
-              module_add_natives(I, m, keras_loss_fn_defs);
+              module_add_natives(I, m, keras_loss_fn_defs) && keras_loss_classes_add(I, m);
     value_decref(m);
     return ok;
 }

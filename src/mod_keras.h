@@ -171,6 +171,11 @@ int keras_generic_log_names(Value gen, const char **names);
 /* model.summary() of a subclassed model ("multiple" output shapes). */
 bool keras_subclass_summary(Interp *I, Value self, const Args *a, Value *out);
 
+/* ---- mod_keras_lossclass.c ---- */
+/* Adds keras.losses.Loss (user losses subclass it) and LogCosh,
+ * KLDivergence, Poisson, ... (the classes lib's fit lacks) to module. */
+bool keras_loss_classes_add(Interp *I, Value module);
+
 /* ---- mod_keras_lossfn.c ---- */
 extern const NativeDef keras_loss_fn_defs[];     /* keras.losses functions (per-sample values) */
 extern const NativeDef keras_metric_fn_defs[];   /* keras.metrics functions */
