@@ -889,7 +889,10 @@ const NativeDef model_methods[] = {
     {"compile", m_compile, "compile(optimizer='rmsprop', loss=None, metrics=None)",
      "Sets the optimizer, the loss and the metrics.  When no metrics are given and the loss is "
      "a classification loss (categorical, sparse categorical or binary cross-entropy), nnsh "
-     "tracks accuracy anyway, so `loss, accuracy = model.evaluate(x, y)` works.\n"
+     "tracks accuracy anyway, so `loss, accuracy = model.evaluate(x, y)` works.  The loss "
+     "and the metrics may also be any keras.losses function or class, a keras.losses.Loss "
+     "subclass or a function of (y_true, y_pred) returning per-sample values; fit then "
+     "trains with GradientTape steps (slower than the built-in losses).\n"
      "    model.compile(optimizer='adam', loss='sparse_categorical_crossentropy', "
      "metrics=['accuracy'])"},
     {"fit", keras_fit, "fit(x=None, y=None, batch_size=None, epochs=1, verbose='auto', "
