@@ -187,8 +187,9 @@ static bool gen_metric(Interp *I, GMetric *m, Value v, bool *lib)
     bool found = false;
     m->kind = GM_LIB;
     if (keras_metric_arg(I, v, &m->mc)) {
-        size_t len = strnlen(m->mc.name, sizeof m->mc.name);
-        len = len < sizeof m->name - 1 ? len : sizeof m->name - 1;
+        size_t len = 0;
+        while (len < sizeof m->mc.name && len < sizeof m->name - 1 && m->mc.name[len])
+            len++;
         memcpy(m->name, m->mc.name, len);
         m->name[len] = 0;
         return true;
