@@ -212,7 +212,7 @@ static bool h_epoch_begin(void *ud, int64_t epoch)
         value_decref(logs);
     if (f->fm.k)
         keras_sync_lr(f->fm.k);
-    return stop || f->failed || keras_fm_stopping(f->I, &f->fm);
+    return f->stopped = stop || f->failed || keras_fm_stopping(f->I, &f->fm);
 }
 
 static bool h_batch_end(void *ud, int64_t step, const NnLogs *running)
@@ -233,7 +233,7 @@ static bool h_batch_end(void *ud, int64_t step, const NnLogs *running)
         if (!f->failed)
             value_decref(logs);
     }
-    return stop || f->failed || keras_fm_stopping(f->I, &f->fm);
+    return f->stopped = stop || f->failed || keras_fm_stopping(f->I, &f->fm);
 }
 
 static bool h_epoch_end(void *ud, int64_t epoch, const NnLogs *logs)
@@ -252,7 +252,7 @@ static bool h_epoch_end(void *ud, int64_t epoch, const NnLogs *logs)
         f->failed = true;
     if (!f->failed)
         value_decref(d);
-    return stop || f->failed || keras_fm_stopping(f->I, &f->fm);
+    return f->stopped = stop || f->failed || keras_fm_stopping(f->I, &f->fm);
 }
 
 static void h_train_end(void *ud, const NnLogs *last)
@@ -547,7 +547,7 @@ static NnStatus fast_fit(Interp *I, KFit *f, KFitData *d)
             f->skip_begin = e > d->o.initial_epoch;
             f->skip_end = e + 1 < d->o.epochs;
             st = nn_fit(interp_nn(I), k->m, d->x, d->y, &o, NULL);
-            if (!st && (f->failed || k->stop_training) && e + 1 < d->o.epochs) {
+            if (!st && f->stopped && e + 1 < d->o.epochs) {
                 f->skip_end = false;    /* stopped early: the end event is still due */
                 h_train_end(f, &f->last);
                 break;

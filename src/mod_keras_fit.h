@@ -46,6 +46,7 @@ typedef struct {
     bool skip_begin, skip_end;   /* those calls: train begin/end only once */
     NnLogs last;            /* the last epoch's logs */
     bool failed;            /* a Python error is pending */
+    bool stopped;           /* a hook asked fit to stop */
 } KFit;
 
 void keras_fit_hooks(KFit *f, NnFitCallbacks *cb);
