@@ -298,9 +298,9 @@ static bool conv_collection(Interp *I, int tag, const Args *a, Value *out)
         *out = p[0];
         return true;
     }
+    if (tag == T_SET)
+        return pyset_from(I, p[0], out);
     if (p[0].kind == VAL_UNSET) {
-        if (tag == T_SET)
-            return set_new(I, out);
         return tag == T_LIST ? list_new(I, 0, out) : tuple_new(I, 0, out);
     }
     if (!value_to_list(I, p[0], &l))

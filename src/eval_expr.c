@@ -174,6 +174,28 @@ static bool eval_seq_items(Interp *I, const NodeList *items, Value list)
     return true;
 }
 
+/* What CPython's AST optimizer folds to a constant (literals, and unary
+ * and binary operators over them). */
+static bool is_constant(const Node *n)
+{
+    switch (n->kind) {
+    case NODE_INT: case NODE_FLOAT: case NODE_STR: case NODE_TRUE: case NODE_FALSE:
+    case NODE_NONE: case NODE_ELLIPSIS:
+        return true;
+    case NODE_UNARY: return n->u.unary.op != UN_NOT && is_constant(n->u.unary.operand);
+    case NODE_BINARY: return is_constant(n->u.binary.left) && is_constant(n->u.binary.right);
+    default: return false;
+    }
+}
+
+static bool all_constant(const NodeList *items)
+{
+    for (int i = 0; i < items->n; i++)
+        if (!is_constant(items->items[i]))
+            return false;
+    return true;
+}
+
 static bool eval_display(Interp *I, const Node *n, Value *out)
 {
     Value l;
@@ -191,12 +213,7 @@ static bool eval_display(Interp *I, const Node *n, Value *out)
     if (n->kind == NODE_TUPLE) {
         ok = list_copy_items(I, as_list(l), 0, as_list(l)->len, true, out);
     } else {
-        ok = set_new(I, out);
-        for (size_t i = 0; ok && i < as_list(l)->len; i++)
-            if (!set_add(I, *out, as_list(l)->items[i])) {
-                value_decref(*out);
-                ok = false;
-            }
+        ok = pyset_display(I, l, all_constant(&n->u.seq.items), out);
     }
     value_decref(l);
     return ok;
@@ -674,10 +691,8 @@ static bool eval_comp(Interp *I, const Node *n, Value *out)
 
 /* ---- yield ---- */
 
-/* nnsh runs a generator function to its end when it is called: `yield x`
- * appends x to the frame's list (the call returns an iterator over it) and
- * gives None.  An endless generator stops at this many values. */
-/* yield v: the value send() gives back; yield from: each item in turn. */
+/* yield v: suspends the generator's body (eval_gen.c) and gives the value
+ * send() passes back; yield from: each item in turn. */
 static bool eval_yield(Interp *I, const Node *n, Value *out)
 {
     Value v = val_none(), it, x, sent;

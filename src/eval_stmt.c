@@ -103,6 +103,14 @@ static int exec_assign(Interp *I, const Node *n)
  * __iadd__ & co. update in place; everything else rebinds. */
 static bool aug_op(Interp *I, BinOp op, Value cur, Value rhs, Value *out)
 {
+    if (val_is_obj(cur, OBJ_SET) && val_is_obj(rhs, OBJ_SET) &&
+        (op == BIN_BITOR || op == BIN_BITAND || op == BIN_SUB || op == BIN_BITXOR)) {
+        if (!pyset_inplace(I, op, cur, rhs))  /* sets change in place, as in Python */
+            return false;
+        value_incref(cur);
+        *out = cur;
+        return true;
+    }
     if (op == BIN_ADD && val_is_obj(cur, OBJ_LIST)) {
         Value l;
         if (!value_to_list(I, rhs, &l))

@@ -631,9 +631,11 @@ static bool d_update(Interp *I, Value self, const Args *a, Value *out)
 static bool d_copy(Interp *I, Value self, const Args *a, Value *out)
 {
     Value r;
-    if (!no_args(I, "dict.copy", a))
+    if (!no_args(I, val_is_obj(self, OBJ_SET) ? "set.copy" : "dict.copy", a))
         return false;
-    if (!(val_is_obj(self, OBJ_SET) ? set_new(I, &r) : dict_new(I, &r)))
+    if (val_is_obj(self, OBJ_SET))
+        return pyset_from(I, self, out);
+    if (!dict_new(I, &r))
         return false;
     if (!update_from(I, r, self)) {
         value_decref(r);
@@ -647,6 +649,11 @@ static bool d_clear(Interp *I, Value self, const Args *a, Value *out)
 {
     if (!no_args(I, val_is_obj(self, OBJ_SET) ? "set.clear" : "dict.clear", a))
         return false;
+    if (val_is_obj(self, OBJ_SET)) {
+        pyset_clear(self);
+        *out = val_none();
+        return true;
+    }
     ObjDict *d = as_dict(self);
     for (size_t i = 0; i < d->nentries; i++) {
         bool found;
@@ -725,8 +732,11 @@ static bool s_discard(Interp *I, Value s, const Args *a, Value *o) { return set_
 
 static bool s_pop(Interp *I, Value self, const Args *a, Value *out)
 {
-    if (!no_args(I, "set.pop", a))
+    bool done;
+    if (!no_args(I, "set.pop", a) || !pyset_pop(I, self, out, &done))
         return false;
+    if (done)
+        return true;
     ObjDict *d = as_dict(self);
     for (size_t i = 0; i < d->nentries; i++) {
         Value key = d->entries[i].key;
@@ -744,59 +754,19 @@ static bool s_pop(Interp *I, Value self, const Args *a, Value *out)
     return interp_error(I, ERR_KEY, "'pop from an empty set'");
 }
 
-typedef enum { SET_UNION, SET_INTER, SET_DIFF, SET_SYMDIFF } SetOp;
+typedef enum { SET_UNION, SET_INTER, SET_DIFF } SetOp;
 
-/* result = result OP other (result is a set being built). */
-static bool set_combine(Interp *I, Value result, Value other, SetOp op)
-{
-    Value o;
-    if (!as_set(I, other, &o))
-        return false;
-    ObjDict *od = as_dict(o), *rd = as_dict(result);
-    bool ok = true, found;
-    if (op == SET_UNION || op == SET_SYMDIFF) {
-        for (size_t i = 0; ok && i < od->nentries; i++) {
-            Value k = od->entries[i].key;
-            if (k.kind == VAL_UNSET)
-                continue;
-            ok = set_has(I, result, k, &found);
-            if (ok && found && op == SET_SYMDIFF)
-                ok = dict_del(I, result, k, &found);
-            else if (ok && !found)
-                ok = set_add(I, result, k);
-        }
-    } else {
-        for (size_t i = 0; ok && i < rd->nentries; i++) {
-            Value k = rd->entries[i].key;
-            if (k.kind == VAL_UNSET)
-                continue;
-            ok = set_has(I, o, k, &found);
-            if (ok && found == (op == SET_DIFF)) {
-                value_incref(k);
-                ok = dict_del(I, result, k, &found);
-                value_decref(k);
-            }
-        }
-    }
-    value_decref(o);
-    return ok;
-}
-
+/* union/intersection/difference and their *_update forms, with any
+ * number of operands, as CPython combines them (value_setsim.c). */
 static bool set_op(Interp *I, Value self, const Args *a, SetOp op, bool in_place, Value *out)
 {
-    Value r = self;
-    if (!in_place) {
-        Args none = {0, NULL, 0, NULL, NULL};
-        if (!d_copy(I, self, &none, &r))
-            return false;
-    }
-    for (int i = 0; i < a->npos; i++)
-        if (!set_combine(I, r, a->pos[i], op)) {
-            if (!in_place)
-                value_decref(r);
-            return false;
-        }
-    *out = in_place ? val_none() : r;
+    BinOp bop = op == SET_UNION ? BIN_BITOR : op == SET_INTER ? BIN_BITAND : BIN_SUB;
+    if (a->nkw > 0)
+        return interp_error(I, ERR_TYPE, "set methods take no keyword arguments");
+    if (!pyset_multi(I, bop, in_place, self, a->npos, a->pos, out))
+        return false;
+    if (in_place)
+        *out = val_none();
     return true;
 }
 
@@ -812,8 +782,17 @@ static bool s_symdiff(Interp *I, Value self, const Args *a, Value *out)
     Value other;
     if (!args_parse(I, "set.symmetric_difference", a, "other", &other))
         return false;
-    Args one = {1, &other, 0, NULL, NULL};
-    return set_op(I, self, &one, SET_SYMDIFF, false, out);
+    return pyset_binop(I, BIN_BITXOR, self, other, out);
+}
+
+static bool s_symdiff_update(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value other;
+    if (!args_parse(I, "set.symmetric_difference_update", a, "other", &other) ||
+        !pyset_inplace(I, BIN_BITXOR, self, other))
+        return false;
+    *out = val_none();
+    return true;
 }
 
 typedef enum { REL_SUBSET, REL_SUPERSET, REL_DISJOINT } SetRel;
@@ -906,6 +885,7 @@ static const Method set_methods[] = {
     METHOD("set", "pop", s_pop, "pop()", "Removes and returns an arbitrary element; KeyError when empty.\nExample: {7}.pop() -> 7"),
     METHOD("set", "remove", s_remove, "remove(elem)", "Removes elem; KeyError when absent.\nExample: s.remove(1)"),
     METHOD("set", "symmetric_difference", s_symdiff, "symmetric_difference(other)", "Elements in exactly one of the set and other.\nExample: {1, 2}.symmetric_difference([2, 3]) -> {1, 3}"),
+    METHOD("set", "symmetric_difference_update", s_symdiff_update, "symmetric_difference_update(other)", "Keeps the elements in exactly one of the set and other.\nExample: s.symmetric_difference_update([2, 3])"),
     METHOD("set", "union", s_union, "union(*others)", "Elements in the set or any of the others.\nExample: {1}.union([2]) -> {1, 2}"),
     METHOD("set", "update", s_update, "update(*others)", "Adds the elements of others.\nExample: s.update([4, 5])"),
     {NULL, {NULL, NULL, NULL, NULL}},

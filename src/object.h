@@ -204,6 +204,14 @@ bool set_python_order(Interp *I, Value set, Value *out, bool *done);
  * the class defines __eq__ without __hash__, *identity=true otherwise. */
 bool value_instance_hash(Interp *I, Value v, int64_t *out, bool *identity);
 
+/* value_setsim.c: sets of ints in CPython's table order, and the set
+ * operations done as CPython does them (see the file's comment). */
+void setsim_free(ObjDict *d);
+void setsim_added(ObjDict *d, Value item);      /* set_add put in a new item */
+void setsim_removed(ObjDict *d, Value item);    /* dict_del took one out */
+bool setsim_order(Interp *I, Value set, Value *out, bool *done);
+bool pyset_display(Interp *I, Value items, bool constant, Value *out);   /* {a, b} */
+
 /* value_attr.c */
 const char *suggest_name(const char *name, Value names);   /* borrowed from names */
 

@@ -89,7 +89,10 @@ static void obj_free(Obj *o)
         free_items(((ObjList *)o)->items, ((ObjList *)o)->len);
         free(((ObjList *)o)->items);
         break;
-    case OBJ_DICT: case OBJ_SET: dict_free_entries((ObjDict *)o); break;
+    case OBJ_DICT: case OBJ_SET:
+        dict_free_entries((ObjDict *)o);
+        setsim_free((ObjDict *)o);
+        break;
     case OBJ_SLICE: {
         ObjSlice *s = (ObjSlice *)o;
         value_decref(s->lower); value_decref(s->upper); value_decref(s->step);
@@ -488,6 +491,8 @@ bool dict_del(Interp *I, Value dict, Value key, bool *found)
     *found = e != NULL;
     if (e) {
         Value k = e->key, v = e->value;
+        if (d->obj.kind == OBJ_SET)
+            setsim_removed(d, k);
         e->key.kind = VAL_UNSET;
         e->value.kind = VAL_UNSET;
         d->len--;
@@ -515,7 +520,12 @@ bool dict_next(Value dict, size_t *pos, Value *key, Value *val)
 bool set_add(Interp *I, Value set, Value item)
 {
     Value unset = {VAL_UNSET, {0}};
-    return dict_set(I, set, item, unset);
+    size_t before = as_dict(set)->len;
+    if (!dict_set(I, set, item, unset))
+        return false;
+    if (as_dict(set)->len > before)
+        setsim_added(as_dict(set), item);
+    return true;
 }
 
 /* ---- cells, native functions, modules, native instances ---- */

@@ -119,6 +119,7 @@ typedef struct ObjDict {
     DictEntry *entries;  /* in insertion order, with holes */
     int64_t *index;      /* open-addressing table of entry indices, -1 empty */
     size_t index_cap;
+    struct SetSim *sim;  /* sets: CPython's table order (value_setsim.c) */
 } ObjDict;
 typedef ObjDict ObjSet;  /* a set is a dict whose values are unset */
 
@@ -351,5 +352,19 @@ bool value_in(Interp *I, Value container, Value item, bool *out);
 /* d[k] = src[k] for k in src.keys() when src is a non-dict mapping (Counter,
  * defaultdict, a class with keys()); *handled false when src has no keys(). (convert.c) */
 bool dict_update_mapping(Interp *I, Value d, Value src, bool *handled);
+/* Sets built and combined as CPython does it, so sets of ints iterate in
+ * CPython's order (value_setsim.c): set(x) (unset: empty), so |= iterable,
+ * the union/intersection/difference methods with n operands (op BIN_BITOR,
+ * BIN_BITAND, BIN_SUB; in_place: the *_update forms, *out untouched),
+ * so ^= other, clear() and pop() (*done=false when CPython's choice is not
+ * known: any item will do). */
+bool pyset_from(Interp *I, Value iterable, Value *out);
+bool pyset_update(Interp *I, Value so, Value other);
+bool pyset_multi(Interp *I, BinOp op, bool in_place, Value so, int n, const Value *others,
+                 Value *out);
+bool pyset_binop(Interp *I, BinOp op, Value a, Value b, Value *out);
+bool pyset_inplace(Interp *I, BinOp op, Value so, Value other);
+void pyset_clear(Value so);
+bool pyset_pop(Interp *I, Value so, Value *out, bool *done);
 
 #endif

@@ -267,6 +267,8 @@ static bool set_binop(Interp *I, BinOp op, Value a, Value b, Value *out)
 {
     Value r, k, v;
     bool is_dict = a.as.o->kind == OBJ_DICT, ok = true, found;
+    if (!is_dict)
+        return pyset_binop(I, op, a, b, out);
     if (is_dict ? !dict_new(I, &r) : !set_new(I, &r))
         return false;
     size_t pos = 0;

@@ -688,6 +688,10 @@ bool set_python_order(Interp *I, Value set, Value *out, bool *done)
     while (dict_next(set, &pos, &k, NULL))
         if (k.kind != VAL_INT && k.kind != VAL_BOOL)
             return true;
+    if (!setsim_order(I, set, out, done))
+        return false;
+    if (*done)
+        return true;
     SimSlot *t = calloc(8, sizeof *t);
     Value *items = malloc((d->len + 1) * sizeof(Value));
     if (!t || !items) {
