@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include "object.h"
+#include "parse.h"
 
 int exec_try(Interp *I, const Node *n);           /* eval_try.c */
 int exec_with(Interp *I, const Node *n);
@@ -611,3 +612,80 @@ bool eval_chunk(Interp *I, Chunk *c, bool interactive)
     I->echo_top = saved_echo;
     return ok;
 }
+
+/* ---- eval() and exec() ---- */
+
+/* Runs source text: eval gives its one expression's value, exec runs its
+ * statements (None).  With a globals dict, the text sees that dict as its
+ * module; without, the current scope.  Syntax errors are SyntaxErrors. */
+static bool run_source(Interp *I, const Args *a, bool is_eval, Value *out)
+{
+    const char *fname = is_eval ? "eval" : "exec";
+    Value v[3];
+    if (!args_parse(I, fname, a, "source, globals=, locals=", v))
+        return false;
+    if (!val_is_obj(v[0], OBJ_STR))
+        return interp_error(I, ERR_TYPE, "%s() arg 1 must be a string, bytes or code object",
+                            fname);
+    const char *src = str_cstr(v[0]);
+    size_t len = as_str(v[0])->len;
+    while (is_eval && len && (*src == ' ' || *src == '\t'))
+        src++, len--;
+    Chunk *chunk = NULL;
+    ParseError pe;
+    if (parse_chunk(src, len, "<string>", 0, &chunk, &pe) != PARSE_OK) {
+        chunk_unref(chunk);
+        return interp_error(I, ERR_SYNTAX, "%s (<string>, line %d)", pe.msg, pe.line);
+    }
+    const NodeList *body = &chunk->body->u.block.stmts;
+    if (is_eval && (body->n != 1 || body->items[0]->kind != NODE_EXPR_STMT)) {
+        chunk_unref(chunk);
+        return interp_error(I, ERR_SYNTAX, "invalid syntax (<string>, line 1)");
+    }
+    bool own_globals = val_is_obj(v[1], OBJ_DICT);
+    Value saved_globals = I->globals;
+    Frame *saved_frame = I->frame;
+    Chunk *saved_chunk = I->cur_chunk;
+    const Node *saved_node = I->cur_node, *saved_stmt = I->stmt;
+    if (own_globals) {
+        I->globals = v[1];
+        I->frame = NULL;
+    }
+    I->cur_chunk = chunk;
+    bool ok = true;
+    if (is_eval) {
+        ok = eval_expr(I, body->items[0]->u.expr_stmt.value, out);
+    } else {
+        for (int i = 0; ok && i < body->n; i++)
+            ok = exec_stmt(I, body->items[i]) == EX_NORMAL;
+        if (ok)
+            *out = val_none();
+    }
+    I->globals = saved_globals;
+    I->frame = saved_frame;
+    I->cur_chunk = saved_chunk;
+    I->cur_node = saved_node;
+    I->stmt = saved_stmt;
+    chunk_unref(chunk);
+    return ok;
+}
+
+static bool b_eval(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    return run_source(I, a, true, out);
+}
+
+static bool b_exec(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    return run_source(I, a, false, out);
+}
+
+const NativeDef eval_builtin_defs[] = {
+    {"eval", b_eval, "eval(source, globals=None, locals=None)",
+     "The value of the expression in the string source.\nExample: eval('1 + 2') -> 3"},
+    {"exec", b_exec, "exec(source, globals=None, locals=None)",
+     "Runs the statements in the string source.\nExample: exec('x = 5')"},
+    {NULL, NULL, NULL, NULL},
+};

@@ -658,7 +658,7 @@ static bool interp_init(Interp *I)
     value_decref(name);
     return ok && types_install(I) && pybuiltins_install(I) && types_install_names(I) && descr_install(I) &&
            pymods_install(I) && tensor_install(I) && keras_install(I) &&
-           data_install(I) && plot_install(I);
+           data_install(I) && plot_install(I) && interp_add_builtins(I, eval_builtin_defs);
 }
 
 Interp *interp_new(void)

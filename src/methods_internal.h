@@ -39,6 +39,12 @@ bool format_str_spec(Interp *I, const char *s, size_t n, const char *spec, size_
                      StrBuf *sb);
 /* builtins_num.c: abs, round, pow, hex, hash, ... (installed by builtins.c). */
 extern const NativeDef builtins_num_defs[];
+/* unicode_tables.c (generated): Python's str.isalpha & co. per code point. */
+bool uni_isalpha(uint32_t c);
+bool uni_isdecimal(uint32_t c);
+bool uni_isdigit(uint32_t c);
+bool uni_isnumeric(uint32_t c);
+bool uni_isspace(uint32_t c);
 /* builtins_num.c: CPython's hash of a float (hash(1.5), random.seed(1.5)). */
 int64_t builtins_hash_double(double v);
 /* builtins_num.c: attributes and methods of int, bool and float (real,

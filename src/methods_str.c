@@ -190,6 +190,7 @@ static bool recase(Interp *I, Value self, const Args *a, const char *fname, Case
     bool prev_cased = false, first = true;
     for (size_t i = 0; i < n;) {
         uint32_t c, r = 0;
+        bool was_cased = prev_cased;
         i += decode_cp(s + i, n - i, &c);
         switch (op) {
         case CASE_UPPER: r = cp_upper(c); break;
@@ -202,6 +203,12 @@ static bool recase(Interp *I, Value self, const Args *a, const char *fname, Case
             break;
         }
         first = false;
+        if (c == 0xDF && r == 0xDF && op != CASE_LOWER && (op != CASE_TITLE || !was_cased) &&
+            (op != CASE_CAP || i <= 2)) {
+            sb_puts(&sb, op == CASE_UPPER || op == CASE_SWAP ? "SS" : "Ss");   /* ß */
+            prev_cased = true;
+            continue;
+        }
         encode_cp(&sb, r);
     }
     return sb_to_str(I, &sb, out);
@@ -611,28 +618,36 @@ static bool m_format_map(Interp *I, Value self, const Args *a, Value *out)
 
 /* ---- predicates ---- */
 
-typedef enum { IS_DIGIT, IS_ALPHA, IS_ALNUM, IS_SPACE, IS_UPPER, IS_LOWER, IS_TITLE } IsOp;
+typedef enum {
+    IS_DIGIT, IS_DECIMAL, IS_NUMERIC, IS_ALPHA, IS_ALNUM, IS_SPACE, IS_UPPER, IS_LOWER, IS_TITLE
+} IsOp;
 
+/* Per code point, with Python's Unicode classes (unicode_tables.c); a
+ * character is lower case when it has an upper-case form, and so on. */
 static bool predicate(Interp *I, Value self, const Args *a, const char *fname, IsOp op, Value *out)
 {
     Value none_[1];
     if (!args_parse(I, fname, a, "", none_))
         return false;
-    const unsigned char *s = (const unsigned char *)S(self);
+    const char *s = S(self);
     size_t n = SLEN(self);
     bool ok = n > 0, cased = false, prev_cased = false;
-    for (size_t i = 0; i < n && ok; i++) {
-        unsigned char c = s[i];
+    for (size_t i = 0; i < n && ok;) {
+        uint32_t c;
+        i += decode_cp(s + i, n - i, &c);
+        bool up = cp_lower(c) != c, low = cp_upper(c) != c || c == 0xDF;
         switch (op) {
-        case IS_DIGIT: ok = isdigit(c); break;
-        case IS_ALPHA: ok = isalpha(c) || c >= 0x80; break;
-        case IS_ALNUM: ok = isalnum(c) || c >= 0x80; break;
-        case IS_SPACE: ok = is_ws((char)c); break;
-        case IS_UPPER: ok = !islower(c); cased |= isupper(c) != 0; break;
-        case IS_LOWER: ok = !isupper(c); cased |= islower(c) != 0; break;
+        case IS_DIGIT: ok = uni_isdigit(c); break;
+        case IS_DECIMAL: ok = uni_isdecimal(c); break;
+        case IS_NUMERIC: ok = uni_isnumeric(c); break;
+        case IS_ALPHA: ok = uni_isalpha(c); break;
+        case IS_ALNUM: ok = uni_isalpha(c) || uni_isnumeric(c); break;
+        case IS_SPACE: ok = uni_isspace(c); break;
+        case IS_UPPER: ok = !low; cased |= up; break;
+        case IS_LOWER: ok = !up; cased |= low; break;
         case IS_TITLE:
-            if (isupper(c)) { ok = !prev_cased; cased = prev_cased = true; }
-            else if (islower(c)) { ok = prev_cased; prev_cased = true; }
+            if (up) { ok = !prev_cased; cased = prev_cased = true; }
+            else if (low) { ok = prev_cased; prev_cased = true; }
             else prev_cased = false;
             break;
         }
@@ -644,6 +659,8 @@ static bool predicate(Interp *I, Value self, const Args *a, const char *fname, I
 }
 
 static bool m_isdigit(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isdigit", IS_DIGIT, o); }
+static bool m_isdecimal(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isdecimal", IS_DECIMAL, o); }
+static bool m_isnumeric(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isnumeric", IS_NUMERIC, o); }
 static bool m_isalpha(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isalpha", IS_ALPHA, o); }
 static bool m_isalnum(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isalnum", IS_ALNUM, o); }
 static bool m_isspace(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isspace", IS_SPACE, o); }
@@ -778,10 +795,10 @@ const Method str_methods[] = {
     METHOD("str", "index", m_index, "index(sub, start=None, end=None)", "Like find() but raises ValueError when sub is not found.\nExample: 'hello'.index('e') -> 1"),
     METHOD("str", "isalnum", m_isalnum, "isalnum()", "True when all characters are letters or digits and there is at least one.\nExample: 'abc1'.isalnum() -> True"),
     METHOD("str", "isalpha", m_isalpha, "isalpha()", "True when all characters are letters and there is at least one.\nExample: 'abc'.isalpha() -> True"),
-    METHOD("str", "isdecimal", m_isdigit, "isdecimal()", "True when all characters are decimal digits and there is at least one.\nExample: '42'.isdecimal() -> True"),
+    METHOD("str", "isdecimal", m_isdecimal, "isdecimal()", "True when all characters are decimal digits and there is at least one.\nExample: '42'.isdecimal() -> True"),
     METHOD("str", "isdigit", m_isdigit, "isdigit()", "True when all characters are digits and there is at least one.\nExample: '42'.isdigit() -> True"),
     METHOD("str", "islower", m_islower, "islower()", "True when all cased characters are lower case and there is at least one.\nExample: 'abc'.islower() -> True"),
-    METHOD("str", "isnumeric", m_isdigit, "isnumeric()", "True when all characters are numeric and there is at least one.\nExample: '42'.isnumeric() -> True"),
+    METHOD("str", "isnumeric", m_isnumeric, "isnumeric()", "True when all characters are numeric and there is at least one.\nExample: '42'.isnumeric() -> True"),
     METHOD("str", "isspace", m_isspace, "isspace()", "True when all characters are whitespace and there is at least one.\nExample: ' \\t'.isspace() -> True"),
     METHOD("str", "istitle", m_istitle, "istitle()", "True when the string is title-cased.\nExample: 'Hello World'.istitle() -> True"),
     METHOD("str", "isupper", m_isupper, "isupper()", "True when all cased characters are upper case and there is at least one.\nExample: 'ABC'.isupper() -> True"),

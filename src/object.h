@@ -281,7 +281,8 @@ bool gen_new(Interp *I, ObjFunc *f, Frame *fr, Value *out);
 /* eval_gen.c: `yield v` (v borrowed); *sent: the value send() passed (None
  * for next()), owned.  Fails with GeneratorExit when the generator closes. */
 bool gen_yield(Interp *I, Value v, Value *sent);
-void gen_close_all(Interp *I);           /* interp_free, before the globals go */
+void gen_close_all(Interp *I);
+extern const NativeDef eval_builtin_defs[];   /* eval_stmt.c: eval(), exec() */           /* interp_free, before the globals go */
 const NativeClass *gen_native_class(void);   /* type(generator) */
 /* Python's __qualname__: "g", "A.m", "f.<locals>.g", "<lambda>.<locals>.<lambda>" */
 void func_qualname(const ObjFunc *f, char *buf, size_t n);
