@@ -775,6 +775,14 @@ static bool eval_node(Interp *I, const Node *n, Value *out)
         return interp_error(I, ERR_SYNTAX, "can't use starred expression here");
     case NODE_YIELD:
         return eval_yield(I, n, out);
+    case NODE_ASSIGN:                    /* (name := value) */
+        if (!eval_expr(I, n->u.assign.value, out))
+            return false;
+        if (!assign_target(I, n->u.assign.targets.items[0], *out)) {
+            value_decref(*out);
+            return false;
+        }
+        return true;
     default:
         return interp_error(I, ERR_SYNTAX, "invalid expression");
     }

@@ -671,6 +671,27 @@ static Node *parse_lambda(Parser *p)
     return f->u.func.body ? f : NULL;
 }
 
+/* NAME := value, an assignment expression: a NODE_ASSIGN in expression
+ * position (its value is the expression's value). */
+static Node *parse_walrus(Parser *p, Node *target)
+{
+    if (target->kind != NODE_NAME) {
+        p_error_at(p, target->line, target->col, "cannot use assignment expressions with %s",
+                   target->kind == NODE_ATTR ? "attribute" : target->kind == NODE_INDEX
+                   ? "subscript" : "expression");
+        return NULL;
+    }
+    Node *n = p_node(p, NODE_ASSIGN, target->line, target->col);
+    Vec v = { 0 };
+    p_advance(p);
+    if (!n || !vec_push(p, &v, target) || !p_enter(p))
+        return NULL;
+    n->u.assign.targets = vec_list(&v);
+    n->u.assign.value = parse_test(p);
+    p_leave(p);
+    return n->u.assign.value ? n : NULL;
+}
+
 Node *parse_test(Parser *p)
 {
     if (p_check(p, TOK_LAMBDA)) {
@@ -683,10 +704,8 @@ Node *parse_test(Parser *p)
     Node *e = parse_binary(p, PREC_OR);
     if (!e)
         return NULL;
-    if (p_check(p, TOK_WALRUS) && p->fstring == 0) {  /* f"{x:=5}" is a spec */
-        p_error(p, &p->cur, "assignment expressions (:=) are not supported in nnsh");
-        return NULL;
-    }
+    if (p_check(p, TOK_WALRUS) && p->fstring == 0)   /* f"{x:=5}" is a spec */
+        return parse_walrus(p, e);
     if (!p_match(p, TOK_IF))
         return e;
     Node *x = p_node(p, NODE_IFEXP, e->line, e->col);

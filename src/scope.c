@@ -14,6 +14,8 @@ typedef struct ScopeInfo {
     Value bound, used, globals, nonlocals, nested_free;   /* dicts used as sets */
     bool ok;
     bool generator;     /* a yield in this scope (not in nested ones) */
+    bool comp;          /* a comprehension: its (x := v) bind in the enclosing scope */
+    bool walrus_scan;   /* only collecting the (x := v) targets of nested comprehensions */
 } ScopeInfo;
 
 static void walk_expr(ScopeInfo *s, const Node *n);
@@ -63,10 +65,31 @@ static void walk_params_defaults(ScopeInfo *s, const NodeList *params)
             walk_expr(s, params->items[i]->u.param.def);
 }
 
+/* The (x := v) inside a comprehension bind x in the scope around it. */
+static void comp_walrus(ScopeInfo *s, const Node *n)
+{
+    bool saved = s->walrus_scan;
+    s->walrus_scan = true;
+    for (int i = 0; i < n->u.comp.gens.n; i++) {
+        walk_expr(s, n->u.comp.gens.items[i]->u.compfor.iter);
+        walk_list(s, &n->u.comp.gens.items[i]->u.compfor.ifs, false);
+    }
+    walk_expr(s, n->u.comp.elt);
+    walk_expr(s, n->u.comp.key);
+    s->walrus_scan = saved;
+}
+
 static void walk_expr(ScopeInfo *s, const Node *n)
 {
     if (!n || !s->ok)
         return;
+    if (s->walrus_scan && (n->kind == NODE_NAME || n->kind == NODE_LAMBDA))
+        return;
+    if (s->walrus_scan && (n->kind == NODE_LISTCOMP || n->kind == NODE_SETCOMP ||
+                           n->kind == NODE_GENEXP || n->kind == NODE_DICTCOMP)) {
+        comp_walrus(s, n);
+        return;
+    }
     switch (n->kind) {
     case NODE_NAME: add(s, s->used, n->u.name); break;
     case NODE_FSTRING: walk_list(s, &n->u.fstr.parts, false); break;
@@ -97,8 +120,16 @@ static void walk_expr(ScopeInfo *s, const Node *n)
         if (n->u.comp.gens.n)
             walk_expr(s, n->u.comp.gens.items[0]->u.compfor.iter);
         nested(s, n);
+        comp_walrus(s, n);
         break;
     case NODE_STARRED: walk_expr(s, n->u.starred.value); break;
+    case NODE_ASSIGN:                    /* (name := value) */
+        if (s->comp)
+            add(s, s->nonlocals, n->u.assign.targets.items[0]->u.name);
+        else
+            add(s, s->bound, n->u.assign.targets.items[0]->u.name);
+        walk_expr(s, n->u.assign.value);
+        break;
     case NODE_YIELD: s->generator = true; walk_expr(s, n->u.yield_.value); break;
     default: break;
     }
@@ -227,6 +258,7 @@ static bool scan_scope(ScopeInfo *s, const Node *scope)
         break;
     case NODE_CLASS: walk_stmt(s, scope->u.class_.body); break;
     default:   /* comprehensions */
+        s->comp = true;
         for (int i = 0; i < scope->u.comp.gens.n; i++) {
             const Node *g = scope->u.comp.gens.items[i];
             walk_target(s, g->u.compfor.target);
@@ -328,6 +360,8 @@ static bool code_fill(Interp *I, Code *c, ScopeInfo *s, const Code *parent)
                 continue;
             if (parent_provides(parent, n))
                 ok = code_add_free(I, c, n);
+            else if (k == 0 && s->comp)     /* (x := v) in a comprehension at module level */
+                ok = dict_set(I, c->names, name, val_int(SC_GLOBAL));
             else if (k == 0)
                 ok = interp_error(I, ERR_SYNTAX, "no binding for nonlocal '%s' found", n);
         }

@@ -423,7 +423,8 @@ static void test_syntax_errors(void **state)
           "(block (def g (params) (block (expr (yield (tuple (int 1) (int 2)))) "
           "(expr (yield-from (name y))) (expr (yield)))))");
     check_error("x = 1j\n", 1, 5, "complex numbers are not supported in nnsh");
-    check_error("(x := 1)\n", 1, 4, "assignment expressions (:=) are not supported in nnsh");
+    check("(x := 1)\n", "(block (expr (assign (name x) (int 1))))");
+    check_error("x.a := 1\n", 1, 1, "cannot use assignment expressions with attribute");
 }
 
 static void test_interactive(void **state)
