@@ -65,5 +65,11 @@ bool pymods_functools_create(Interp *I, Value *out);
 bool pymods_collections_create(Interp *I, Value *out);   /* pymods_collections.c */
 bool pymods_json_create(Interp *I, Value *out);          /* pymods_json.c */
 bool pymods_itertools_create(Interp *I, Value *out);     /* pymods_itertools.c */
+/* pymods_src.c: modules written in the language itself. */
+bool pymods_heapq_create(Interp *I, Value *out);
+bool pymods_bisect_create(Interp *I, Value *out);
+bool pymods_copy_create(Interp *I, Value *out);
+bool pymods_operator_create(Interp *I, Value *out);
+bool pymods_typing_create(Interp *I, Value *out);
 
 #endif

@@ -847,5 +847,10 @@ bool pymods_install(Interp *I)
            interp_register_module(I, "collections", pymods_collections_create) &&
            interp_register_module(I, "string", create_string) &&
            interp_register_module(I, "json", pymods_json_create) &&
-           interp_register_module(I, "itertools", pymods_itertools_create);
+           interp_register_module(I, "itertools", pymods_itertools_create) &&
+           interp_register_module(I, "heapq", pymods_heapq_create) &&
+           interp_register_module(I, "bisect", pymods_bisect_create) &&
+           interp_register_module(I, "copy", pymods_copy_create) &&
+           interp_register_module(I, "operator", pymods_operator_create) &&
+           interp_register_module(I, "typing", pymods_typing_create);
 }

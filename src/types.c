@@ -349,6 +349,35 @@ static bool object_init(Interp *I, Value self, const Args *a, Value *out)
 static const NativeDef exc_init_def = {"__init__", exc_init, "__init__(self, *args)", NULL};
 static const NativeDef object_init_def = {"__init__", object_init, "__init__(self)", NULL};
 
+/* object.__new__(cls): an instance of a user class without running its
+ * __init__ (copy.copy, cls.__new__(cls) in class methods). */
+static bool object_new(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    if (a->npos < 1 || !val_is_obj(a->pos[0], OBJ_TYPE))
+        return interp_error(I, ERR_TYPE, "object.__new__(X): X is not a type object");
+    ObjType *cls = (ObjType *)a->pos[0].as.o;
+    if (cls->is_exception)
+        return exc_new(I, cls, a->pos + 1, a->npos - 1, out);
+    if (cls->tag >= 0 || cls->ncls)
+        return interp_error(I, ERR_TYPE, "object.__new__(%s) is not safe, use %s.__new__()",
+                            cls->name, cls->name);
+    ObjInstance *in = (ObjInstance *)obj_alloc(I, OBJ_INSTANCE, sizeof(ObjInstance));
+    if (!in)
+        return false;
+    in->cls = cls;
+    value_incref(val_obj(&cls->obj));
+    *out = val_obj(&in->obj);
+    if (!dict_new(I, &in->dict)) {
+        value_decref(*out);
+        return false;
+    }
+    return true;
+}
+
+static const NativeDef object_new_def = {"__new__", object_new, "__new__(cls, *args)",
+    "A new instance of cls, without calling its __init__.\nExample: obj = object.__new__(C)"};
+
 /* ---- user classes: instantiation ---- */
 
 static bool instance_new(Interp *I, ObjType *cls, const Args *a, Value *out)
@@ -619,6 +648,10 @@ static bool install_builtin_types(Interp *I)
     if (!native_new(I, &object_init_def, "object.__init__", (Value){VAL_UNSET, {0}}, &f))
         return false;
     bool ok = dict_set_str(I, I->types[T_OBJECT]->dict, "__init__", f);
+    value_decref(f);
+    if (!ok || !native_new(I, &object_new_def, "object.__new__", (Value){VAL_UNSET, {0}}, &f))
+        return false;
+    ok = dict_set_str(I, I->types[T_OBJECT]->dict, "__new__", f);
     value_decref(f);
     return ok;
 }
