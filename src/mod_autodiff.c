@@ -59,6 +59,8 @@ NnTensor *autodiff_record(Interp *I, NnTensor *r, NnGradOp op, NnTensor *const *
                           const NnGradAttrs *at)
 {
     NnCtx *ctx = interp_nn(I);
+    if (!r)
+        return NULL;    /* the op failed: its error is pending in the ctx */
     for (TapeObj *o = active_tapes; o; o = o->next) {
         if (o->I != I)
             continue;
@@ -156,8 +158,9 @@ NnTensor *autodiff_record_reduce(Interp *I, NnTensor *r, NnReduceOp op, NnTensor
 {
     NnGradAttrs at = {.naxes = naxes, .keepdims = keepdims, .ddof = ddof,
                       .name = op == NN_ARGMAX ? "argmax" : op == NN_ARGMIN ? "argmin" : "reduce"};
-    memcpy(at.axes, axes, (size_t)naxes * sizeof *axes);
-    if (!nn_dtype_is_float(r->dtype) && op != NN_ARGMAX && op != NN_ARGMIN)
+    if (naxes > 0)
+        memcpy(at.axes, axes, (size_t)naxes * sizeof *axes);
+    if (!r || (!nn_dtype_is_float(r->dtype) && op != NN_ARGMAX && op != NN_ARGMIN))
         return r;
     return autodiff_record(I, r, autodiff_reduce_op(op), &a, 1, &at);
 }
