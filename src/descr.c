@@ -148,7 +148,8 @@ bool descr_set(Interp *I, Value obj, const char *name, Value v, bool *handled)
     Descr *d = native_obj_data(attr, &property_class);
     *handled = true;
     if (d->fset.kind == VAL_UNSET)
-        return interp_error(I, ERR_ATTRIBUTE, "can't set attribute '%s'", name);
+        return interp_error(I, ERR_ATTRIBUTE, "property '%s' of '%s' object has no setter",
+                            name, cls->name);
     Value args[2] = {obj, v};
     if (!interp_call(I, d->fset, 2, args, &r))
         return false;

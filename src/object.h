@@ -213,6 +213,7 @@ bool setsim_order(Interp *I, Value set, Value *out, bool *done);
 bool pyset_display(Interp *I, Value items, bool constant, Value *out);   /* {a, b} */
 
 /* value_attr.c */
+bool value_setattr_plain(Interp *I, Value obj, const char *name, Value v);
 const char *suggest_name(const char *name, Value names);   /* borrowed from names */
 
 /* value_ops.c */

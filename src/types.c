@@ -375,6 +375,25 @@ static bool object_new(Interp *I, Value self, const Args *a, Value *out)
     return true;
 }
 
+static bool object_setattr(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value p[3];                          /* self is set when reached through super() */
+    int k = self.kind == VAL_UNSET ? 0 : 1;
+    if (k)
+        p[0] = self;
+    for (int i = 0; i < a->npos && i + k < 3; i++)
+        p[i + k] = a->pos[i];
+    if (a->npos + k != 3 || !val_is_obj(p[1], OBJ_STR))
+        return interp_error(I, ERR_TYPE, "object.__setattr__(self, name, value) takes a str name");
+    if (!value_setattr_plain(I, p[0], str_cstr(p[1]), p[2]))
+        return false;
+    *out = val_none();
+    return true;
+}
+
+static const NativeDef object_setattr_def = {"__setattr__", object_setattr,
+    "__setattr__(self, name, value)", "Sets an attribute, past the class's own __setattr__."};
+
 static const NativeDef object_new_def = {"__new__", object_new, "__new__(cls, *args)",
     "A new instance of cls, without calling its __init__.\nExample: obj = object.__new__(C)"};
 
@@ -512,13 +531,55 @@ static void super_finalize(void *data)
     free(s);
 }
 
+/* The method resolution order: depth first, each class at its last
+ * occurrence (C3's answer for single inheritance and the usual diamonds). */
+static void mro_walk(ObjType *t, ObjType **seq, int *n, int cap)
+{
+    if (*n < cap)
+        seq[(*n)++] = t;
+    for (int i = 0; i < t->nbases; i++)
+        mro_walk(t->bases[i], seq, n, cap);
+}
+
+/* `name` in the classes after s->start in the MRO of self's class, as
+ * Python's super() does (a mixin's super() reaches its sibling). */
+static bool super_lookup(SuperData *s, const char *name, Value *fn)
+{
+    ObjType *seq[128], *cls = val_is_obj(s->self, OBJ_TYPE) ? (ObjType *)s->self.as.o
+                            : val_is_obj(s->self, OBJ_INSTANCE) ? ((ObjInstance *)s->self.as.o)->cls
+                            : NULL;
+    int n = 0;
+    if (cls)
+        mro_walk(cls, seq, &n, 128);
+    bool after = false;
+    for (int i = 0; i < n; i++) {
+        bool later = false;
+        for (int j = i + 1; j < n && !later; j++)
+            later = seq[j] == seq[i];
+        if (later)
+            continue;
+        if (after && seq[i]->dict.kind == VAL_OBJ) {
+            DictEntry *e = dict_find_cstr(seq[i]->dict, name);
+            if (e) {
+                *fn = e->value;
+                return true;
+            }
+        }
+        after = after || seq[i] == s->start;
+    }
+    if (after)
+        return false;
+    for (int i = 0; i < s->start->nbases; i++)   /* self is not an instance of start */
+        if (type_lookup(s->start->bases[i], name, fn))
+            return true;
+    return false;
+}
+
 static bool super_getattr(Interp *I, Value self, const char *name, Value *out, bool *found)
 {
     SuperData *s = ((ObjNativeObj *)self.as.o)->data;
     Value fn;
-    *found = false;
-    for (int i = 0; i < s->start->nbases && !*found; i++)
-        *found = type_lookup(s->start->bases[i], name, &fn);
+    *found = super_lookup(s, name, &fn);
     if (!*found)
         return true;
     if (val_is_obj(fn, OBJ_FUNC)) {
@@ -652,6 +713,10 @@ static bool install_builtin_types(Interp *I)
     if (!ok || !native_new(I, &object_new_def, "object.__new__", (Value){VAL_UNSET, {0}}, &f))
         return false;
     ok = dict_set_str(I, I->types[T_OBJECT]->dict, "__new__", f);
+    value_decref(f);
+    if (!ok || !native_new(I, &object_setattr_def, "object.__setattr__", (Value){VAL_UNSET, {0}}, &f))
+        return false;
+    ok = dict_set_str(I, I->types[T_OBJECT]->dict, "__setattr__", f);
     value_decref(f);
     return ok;
 }

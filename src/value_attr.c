@@ -276,6 +276,8 @@ static bool getattr_common(Interp *I, Value obj, const char *name, Value *out, b
         value_incref(*out);
         return true;
     }
+    if (strcmp(name, "__qualname__") == 0 && val_is_obj(obj, OBJ_TYPE))
+        return str_from_cstr(I, ((ObjType *)obj.as.o)->name, out);
     if (strcmp(name, "__qualname__") == 0 && val_is_obj(obj, OBJ_FUNC)) {
         char q[160];
         func_qualname((ObjFunc *)obj.as.o, q, sizeof q);
@@ -363,12 +365,41 @@ bool value_getattr(Interp *I, Value obj, const char *name, Value *out)
     }
     if (!found && !getattr_common(I, obj, name, out, &found))
         return false;
+    if (!found && val_is_obj(obj, OBJ_INSTANCE)) {     /* the class's __getattr__ */
+        Value key;
+        if (!str_from_cstr(I, name, &key))
+            return false;
+        bool ok = user_instance_special(I, obj, "__getattr__", 1, &key, out, &found);
+        value_decref(key);
+        if (!ok)
+            return false;
+    }
     if (!found)
         return attr_error(I, obj, name);
     return true;
 }
 
 bool value_setattr(Interp *I, Value obj, const char *name, Value v)
+{
+    Value fn;
+    if (val_is_obj(obj, OBJ_INSTANCE) &&
+        type_lookup(((ObjInstance *)obj.as.o)->cls, "__setattr__", &fn) && val_is_obj(fn, OBJ_FUNC)) {
+        Value args[2], r;                /* the class's own __setattr__ */
+        bool found;
+        if (!str_from_cstr(I, name, &args[0]))
+            return false;
+        args[1] = v;
+        bool ok = user_instance_special(I, obj, "__setattr__", 2, args, &r, &found);
+        value_decref(args[0]);
+        if (ok)
+            value_decref(r);
+        return ok;
+    }
+    return value_setattr_plain(I, obj, name, v);
+}
+
+/* setattr without the class's __setattr__ (object.__setattr__). */
+bool value_setattr_plain(Interp *I, Value obj, const char *name, Value v)
 {
     Value *dict = NULL;
     bool handled;

@@ -22,6 +22,21 @@ bool value_as_index(Interp *I, Value v, int64_t *out)
     }
     if (val_is_obj(v, OBJ_NATIVE_OBJ) && ((ObjNativeObj *)v.as.o)->cls->to_int)
         return ((ObjNativeObj *)v.as.o)->cls->to_int(I, v, out);
+    if (val_is_obj(v, OBJ_INSTANCE)) {           /* the class's __index__ */
+        Value r;
+        bool found;
+        if (!user_instance_special(I, v, "__index__", 0, NULL, &r, &found))
+            return false;
+        if (found && (r.kind == VAL_INT || r.kind == VAL_BOOL)) {
+            *out = r.kind == VAL_INT ? r.as.i : r.as.b;
+            return true;
+        }
+        if (found) {
+            interp_error(I, ERR_TYPE, "__index__ returned non-int (type %s)", value_type_name(r));
+            value_decref(r);
+            return false;
+        }
+    }
     return interp_error(I, ERR_TYPE, "'%s' object cannot be interpreted as an integer",
                         value_type_name(v));
 }
@@ -282,8 +297,11 @@ static bool str_index(Interp *I, Value v, Value key, Value *out)
 
 static bool is_index_value(Value key)
 {
+    Value fn;
     return key.kind == VAL_INT || key.kind == VAL_BOOL ||
-           (val_is_obj(key, OBJ_NATIVE_OBJ) && ((ObjNativeObj *)key.as.o)->cls->to_int);
+           (val_is_obj(key, OBJ_NATIVE_OBJ) && ((ObjNativeObj *)key.as.o)->cls->to_int) ||
+           (val_is_obj(key, OBJ_INSTANCE) &&
+            type_lookup(((ObjInstance *)key.as.o)->cls, "__index__", &fn));
 }
 
 /* KeyError carries the key itself as its argument, as in Python. */
