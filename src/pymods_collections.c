@@ -377,12 +377,78 @@ static bool w_compare(Interp *I, CmpOp op, Value a, Value b, Value *out, bool *h
     return true;
 }
 
+/* The next live entry of a dict (insertion order) from *pos. */
+static bool next_item(Value dict, size_t *pos, Value *k, Value *v)
+{
+    ObjDict *d = as_dict(dict);
+    for (; *pos < d->nentries; (*pos)++)
+        if (d->entries[*pos].key.kind != VAL_UNSET) {
+            *k = d->entries[*pos].key;
+            *v = d->entries[(*pos)++].value;
+            return true;
+        }
+    return false;
+}
+
+/* other[elem] of a Counter: 0 when missing; *n an int count. */
+static bool count_of(Interp *I, Value dict, Value elem, int64_t *n, bool *found)
+{
+    Value v;
+    *n = 0;
+    if (!dict_get(I, dict, elem, &v, found))
+        return false;
+    if (*found) {
+        *n = v.kind == VAL_INT ? v.as.i : v.kind == VAL_BOOL ? v.as.b : 0;
+        value_decref(v);
+    }
+    return true;
+}
+
+/* Counter + - | & Counter, as collections.py computes them (the left
+ * operand's elements first, then the right's new ones; only positive
+ * counts are kept). */
+static bool counter_binop(Interp *I, BinOp op, Value a, Value b, Value *out, bool *handled)
+{
+    Wrapped *wa = native_obj_data(a, &counter_class), *wb = native_obj_data(b, &counter_class);
+    *handled = wa && wb && (op == BIN_ADD || op == BIN_SUB || op == BIN_BITOR || op == BIN_BITAND);
+    if (!*handled)
+        return true;
+    Value r, k, v;
+    if (!wrapped_new(I, true, val_none(), &r))
+        return false;
+    bool ok = true, found;
+    size_t pos = 0;
+    while (ok && next_item(wa->dict, &pos, &k, &v)) {
+        int64_t c = v.kind == VAL_INT ? v.as.i : 0, o, n;
+        if (!(ok = count_of(I, wb->dict, k, &o, &found)))
+            break;
+        n = op == BIN_ADD ? c + o : op == BIN_SUB ? c - o : op == BIN_BITOR ? (c < o ? o : c)
+          : (c < o ? c : o);
+        if (n > 0)
+            ok = dict_set(I, W(r)->dict, k, val_int(n));
+    }
+    pos = 0;
+    while (ok && op != BIN_BITAND && next_item(wb->dict, &pos, &k, &v)) {
+        int64_t c = v.kind == VAL_INT ? v.as.i : 0, mine;
+        if (!(ok = count_of(I, wa->dict, k, &mine, &found)) || found)
+            continue;
+        if (op == BIN_SUB ? c < 0 : c > 0)
+            ok = dict_set(I, W(r)->dict, k, val_int(op == BIN_SUB ? -c : c));
+    }
+    if (!ok) {
+        value_decref(r);
+        return false;
+    }
+    *out = r;
+    return true;
+}
+
 static const char *const wrapped_attrs[] = {"clear", "copy", "get", "items", "keys", "pop",
                                             "popitem", "setdefault", "update", "values", NULL};
 
 static const NativeClass counter_class = {
     .name = "Counter", .finalize = wrapped_finalize, .getattr = w_getattr, .repr = w_repr,
-    .compare = w_compare, .getitem = w_getitem, .setitem = w_setitem, .len = w_len, .iter = w_iter,
+    .compare = w_compare, .binop = counter_binop, .getitem = w_getitem, .setitem = w_setitem, .len = w_len, .iter = w_iter,
     .truth = w_truth, .attrs = wrapped_attrs, .methods = counter_methods,
     .doc = "Counter(iterable_or_mapping=None, **kwds): a dict of counts; a missing key counts 0.\n"
            "Example: Counter('abracadabra').most_common(1) -> [('a', 5)]",
@@ -460,6 +526,7 @@ bool pymods_collections_create(Interp *I, Value *out)
         ok = add_type(I, mod, "OrderedDict", value_type(I, d, &t), t);
         value_decref(d);
     }
+    ok = ok && pymods_collections_extra(I, mod);
     if (!ok) {
         value_decref(mod);
         return false;

@@ -343,11 +343,197 @@ static const char typing_src[] =
 "TextIO = _Special('TextIO')\n"
 "Text = str\n";
 
-/* Runs `src` in a namespace of its own, which becomes the module `name`. */
-static bool src_module(Interp *I, const char *name, const char *src, Value *out)
+/* collections.deque and collections.namedtuple, added to the native
+ * collections module (pymods_collections.c). */
+static const char collections_src[] =
+"class deque:\n"
+"    def __init__(self, iterable=(), maxlen=None):\n"
+"        if maxlen is not None and maxlen < 0:\n"
+"            raise ValueError('maxlen must be non-negative')\n"
+"        object.__setattr__(self, '_items', [])\n"
+"        object.__setattr__(self, 'maxlen', maxlen)\n"
+"        for x in iterable:\n"
+"            self.append(x)\n"
+"    def __setattr__(self, name, value):\n"
+"        raise AttributeError(\"'collections.deque' object attribute '%s' is read-only\" % name)\n"
+"    def _trim_left(self):\n"
+"        if self.maxlen is not None and len(self._items) > self.maxlen:\n"
+"            del self._items[0]\n"
+"    def _trim_right(self):\n"
+"        if self.maxlen is not None and len(self._items) > self.maxlen:\n"
+"            self._items.pop()\n"
+"    def append(self, x):\n"
+"        self._items.append(x)\n"
+"        self._trim_left()\n"
+"    def appendleft(self, x):\n"
+"        self._items.insert(0, x)\n"
+"        self._trim_right()\n"
+"    def pop(self):\n"
+"        if not self._items:\n"
+"            raise IndexError('pop from an empty deque')\n"
+"        return self._items.pop()\n"
+"    def popleft(self):\n"
+"        if not self._items:\n"
+"            raise IndexError('pop from an empty deque')\n"
+"        return self._items.pop(0)\n"
+"    def extend(self, iterable):\n"
+"        for x in list(iterable):\n"
+"            self.append(x)\n"
+"    def extendleft(self, iterable):\n"
+"        for x in list(iterable):\n"
+"            self.appendleft(x)\n"
+"    def rotate(self, n=1):\n"
+"        k = len(self._items)\n"
+"        if k:\n"
+"            n = n % k\n"
+"            if n:\n"
+"                self._items[:] = self._items[k - n:] + self._items[:k - n]\n"
+"    def clear(self):\n"
+"        self._items.clear()\n"
+"    def copy(self):\n"
+"        return type(self)(self._items, self.maxlen)\n"
+"    def count(self, x):\n"
+"        return self._items.count(x)\n"
+"    def index(self, x, *args):\n"
+"        return self._items.index(x, *args)\n"
+"    def insert(self, i, x):\n"
+"        if self.maxlen is not None and len(self._items) >= self.maxlen:\n"
+"            raise IndexError('deque already at its maximum size')\n"
+"        self._items.insert(i, x)\n"
+"    def remove(self, x):\n"
+"        if x not in self._items:\n"
+"            raise ValueError('deque.remove(x): x not in deque')\n"
+"        self._items.remove(x)\n"
+"    def reverse(self):\n"
+"        self._items.reverse()\n"
+"    def __len__(self):\n"
+"        return len(self._items)\n"
+"    def __bool__(self):\n"
+"        return len(self._items) > 0\n"
+"    def __iter__(self):\n"
+"        return iter(self._items)\n"
+"    def __reversed__(self):\n"
+"        return reversed(self._items)\n"
+"    def __contains__(self, x):\n"
+"        return x in self._items\n"
+"    def __getitem__(self, i):\n"
+"        if not isinstance(i, int):\n"
+"            raise TypeError(\"sequence index must be integer, not '%s'\" % type(i).__name__)\n"
+"        if not -len(self._items) <= i < len(self._items):\n"
+"            raise IndexError('deque index out of range')\n"
+"        return self._items[i]\n"
+"    def __setitem__(self, i, x):\n"
+"        if not -len(self._items) <= i < len(self._items):\n"
+"            raise IndexError('deque index out of range')\n"
+"        self._items[i] = x\n"
+"    def __delitem__(self, i):\n"
+"        if not -len(self._items) <= i < len(self._items):\n"
+"            raise IndexError('deque index out of range')\n"
+"        del self._items[i]\n"
+"    def __eq__(self, other):\n"
+"        return type(other) is type(self) and self._items == other._items\n"
+"    def __iadd__(self, other):\n"
+"        self.extend(other)\n"
+"        return self\n"
+"    def __add__(self, other):\n"
+"        r = self.copy()\n"
+"        r.extend(other)\n"
+"        return r\n"
+"    def __repr__(self):\n"
+"        if self.maxlen is None:\n"
+"            return 'deque(%r)' % (self._items,)\n"
+"        return 'deque(%r, maxlen=%d)' % (self._items, self.maxlen)\n"
+"\n"
+"def namedtuple(typename, field_names, *, rename=False, defaults=None, module=None):\n"
+"    if isinstance(field_names, str):\n"
+"        field_names = field_names.replace(',', ' ').split()\n"
+"    fields = tuple(field_names)\n"
+"    for f in fields:\n"
+"        if f.startswith('_'):\n"
+"            raise ValueError('Field names cannot start with an underscore: %r' % f)\n"
+"    nd = 0 if defaults is None else len(defaults)\n"
+"    if nd > len(fields):\n"
+"        raise TypeError('Got more default values than field names')\n"
+"    dflt = {} if defaults is None else dict(zip(fields[len(fields) - nd:], defaults))\n"
+"\n"
+"    def __init__(self, *args, **kwargs):\n"
+"        if len(args) > len(fields):\n"
+"            raise TypeError('%s.__new__() takes %d positional arguments but %d were given'\n"
+"                            % (typename, len(fields) + 1, len(args) + 1))\n"
+"        vals = list(args)\n"
+"        for f in fields[len(args):]:\n"
+"            if f in kwargs:\n"
+"                vals.append(kwargs.pop(f))\n"
+"            elif f in dflt:\n"
+"                vals.append(dflt[f])\n"
+"            else:\n"
+"                raise TypeError(\"%s.__new__() missing 1 required positional argument: '%s'\"\n"
+"                                % (typename, f))\n"
+"        for k in kwargs:\n"
+"            if k in fields:\n"
+"                raise TypeError(\"%s.__new__() got multiple values for argument '%s'\" % (typename, k))\n"
+"            raise TypeError(\"%s.__new__() got an unexpected keyword argument '%s'\" % (typename, k))\n"
+"        object.__setattr__(self, '_values', tuple(vals))\n"
+"    def __getattr__(self, name):\n"
+"        if name in fields:\n"
+"            return self._values[fields.index(name)]\n"
+"        raise AttributeError(\"'%s' object has no attribute '%s'\" % (typename, name))\n"
+"    def __setattr__(self, name, value):\n"
+"        raise AttributeError(\"can't set attribute\")\n"
+"    def __repr__(self):\n"
+"        return '%s(%s)' % (typename, ', '.join(['%s=%r' % (f, v) for f, v in zip(fields, self._values)]))\n"
+"    def __iter__(self):\n"
+"        return iter(self._values)\n"
+"    def __len__(self):\n"
+"        return len(self._values)\n"
+"    def __getitem__(self, i):\n"
+"        return self._values[i]\n"
+"    def __contains__(self, x):\n"
+"        return x in self._values\n"
+"    def __eq__(self, other):\n"
+"        return tuple(self) == tuple(other) if isinstance(other, (tuple, type(self))) else False\n"
+"    def __ne__(self, other):\n"
+"        return not __eq__(self, other)\n"
+"    def __lt__(self, other):\n"
+"        return tuple(self) < tuple(other)\n"
+"    def __le__(self, other):\n"
+"        return tuple(self) <= tuple(other)\n"
+"    def __gt__(self, other):\n"
+"        return tuple(self) > tuple(other)\n"
+"    def __ge__(self, other):\n"
+"        return tuple(self) >= tuple(other)\n"
+"    def __hash__(self):\n"
+"        return hash(self._values)\n"
+"    def __add__(self, other):\n"
+"        return tuple(self) + tuple(other)\n"
+"    def _asdict(self):\n"
+"        return dict(zip(fields, self._values))\n"
+"    def _replace(self, **kwargs):\n"
+"        d = dict(zip(fields, self._values))\n"
+"        for k in kwargs:\n"
+"            if k not in fields:\n"
+"                raise ValueError('Got unexpected field names: %r' % [k])\n"
+"        d.update(kwargs)\n"
+"        return type(self)(**d)\n"
+"    def _make(cls, iterable):\n"
+"        return cls(*iterable)\n"
+"    def count(self, x):\n"
+"        return self._values.count(x)\n"
+"    def index(self, x):\n"
+"        return self._values.index(x)\n"
+"    ns = {'__init__': __init__, '__getattr__': __getattr__, '__setattr__': __setattr__,\n"
+"          '__repr__': __repr__, '__iter__': __iter__, '__len__': __len__,\n"
+"          '__getitem__': __getitem__, '__contains__': __contains__, '__eq__': __eq__,\n"
+"          '__ne__': __ne__, '__lt__': __lt__, '__le__': __le__, '__gt__': __gt__,\n"
+"          '__ge__': __ge__, '__hash__': __hash__, '__add__': __add__, '_asdict': _asdict,\n"
+"          '_replace': _replace, '_make': classmethod(_make), 'count': count, 'index': index,\n"
+"          '_fields': fields, '_field_defaults': dflt}\n"
+"    return type(typename, (), ns)\n";
+
+/* Runs `src` in a namespace of its own (a new dict, *ns). */
+static bool run_src(Interp *I, const char *name, const char *src, Value *ns)
 {
     char file[64];
-    *out = (Value){VAL_UNSET, {0}};
     snprintf(file, sizeof file, "<%s>", name);
     Chunk *chunk = NULL;
     ParseError pe;
@@ -355,29 +541,53 @@ static bool src_module(Interp *I, const char *name, const char *src, Value *out)
         chunk_unref(chunk);
         return interp_error(I, ERR_SYNTAX, "%s: %s (line %d)", file, pe.msg, pe.line);
     }
-    Value ns = {VAL_UNSET, {0}}, saved = I->globals, modname;
-    bool ok = dict_new(I, &ns);
+    Value saved = I->globals, modname;
+    bool ok = dict_new(I, ns);
     if (ok && (ok = str_from_cstr(I, name, &modname))) {
-        ok = dict_set_str(I, ns, "__name__", modname);
+        ok = dict_set_str(I, *ns, "__name__", modname);
         value_decref(modname);
     }
     if (ok) {
-        I->globals = ns;
+        I->globals = *ns;
         ok = eval_chunk(I, chunk, false);
         I->globals = saved;
     }
     chunk_unref(chunk);
-    if (ok)
-        ok = module_new(I, name, NULL, out);
-    size_t pos = 0;
-    Value k, v;
-    while (ok && dict_next(ns, &pos, &k, &v))
-        ok = module_set(I, *out, str_cstr(k), v);
-    if (ns.kind == VAL_OBJ)
-        value_decref(ns);
-    if (!ok && out->kind == VAL_OBJ)
-        value_decref(*out);
+    if (!ok && ns->kind == VAL_OBJ)
+        value_decref(*ns);
     return ok;
+}
+
+/* Sets the names `src` defines (but __name__) in the module `mod`. */
+static bool add_src(Interp *I, Value mod, const char *name, const char *src)
+{
+    Value ns, k, v;
+    if (!run_src(I, name, src, &ns))
+        return false;
+    bool ok = true;
+    size_t pos = 0;
+    while (ok && dict_next(ns, &pos, &k, &v))
+        if (strcmp(str_cstr(k), "__name__") != 0)
+            ok = module_set(I, mod, str_cstr(k), v);
+    value_decref(ns);
+    return ok;
+}
+
+/* The module `name` made of what `src` defines. */
+static bool src_module(Interp *I, const char *name, const char *src, Value *out)
+{
+    if (!module_new(I, name, NULL, out))
+        return false;
+    if (!add_src(I, *out, name, src)) {
+        value_decref(*out);
+        return false;
+    }
+    return true;
+}
+
+bool pymods_collections_extra(Interp *I, Value mod)
+{
+    return add_src(I, mod, "collections", collections_src);
 }
 
 bool pymods_heapq_create(Interp *I, Value *out) { return src_module(I, "heapq", heapq_src, out); }
