@@ -86,6 +86,12 @@ bool eval_load_name(Interp *I, const char *name, Value *out)
         return interp_error(I, ERR_NAME,
                             "cannot access free variable '%s' where it is not associated with a value in enclosing scope", name);
     default:
+        if (f && f->code && f->code->is_class && f->locals.kind == VAL_OBJ &&
+            (e = dict_find_cstr(f->locals, name))) {   /* a class body's namespace first */
+            value_incref(e->value);
+            *out = e->value;
+            return true;
+        }
         return load_global(I, name, out);
     }
 }

@@ -177,6 +177,29 @@ static int exec_augassign(Interp *I, const Node *n)
     return ok ? EX_NORMAL : EX_ERROR;
 }
 
+/* del obj.name / delattr(obj, name): from an instance's, class's or
+ * module's own attributes. */
+static bool delete_attr(Interp *I, Value obj, const char *name)
+{
+    Value key;
+    Value *dict = val_is_obj(obj, OBJ_INSTANCE) ? &((ObjInstance *)obj.as.o)->dict
+                : val_is_obj(obj, OBJ_TYPE) ? &((ObjType *)obj.as.o)->dict
+                : val_is_obj(obj, OBJ_MODULE) ? &((ObjModule *)obj.as.o)->dict : NULL;
+    bool found = false, ok = true;
+    if (dict && dict->kind == VAL_OBJ && str_from_cstr(I, name, &key)) {
+        ok = dict_del(I, *dict, key, &found);
+        value_decref(key);
+    }
+    if (ok && !found) {
+        if (val_is_obj(obj, OBJ_TYPE))
+            return interp_error(I, ERR_ATTRIBUTE, "type object '%s' has no attribute '%s'",
+                                ((ObjType *)obj.as.o)->name, name);
+        return interp_error(I, ERR_ATTRIBUTE, "'%s' object has no attribute '%s'",
+                            value_type_name(obj), name);
+    }
+    return ok;
+}
+
 static bool del_target(Interp *I, const Node *t)
 {
     Value obj, key;
@@ -203,17 +226,7 @@ static bool del_target(Interp *I, const Node *t)
     case NODE_ATTR: {
         if (!eval_expr(I, t->u.attr.object, &obj))
             return false;
-        Value *dict = val_is_obj(obj, OBJ_INSTANCE) ? &((ObjInstance *)obj.as.o)->dict
-                    : val_is_obj(obj, OBJ_TYPE) ? &((ObjType *)obj.as.o)->dict : NULL;
-        bool found = false;
-        ok = true;
-        if (dict && dict->kind == VAL_OBJ && str_from_cstr(I, t->u.attr.name, &key)) {
-            ok = dict_del(I, *dict, key, &found);
-            value_decref(key);
-        }
-        if (ok && !found)
-            ok = interp_error(I, ERR_ATTRIBUTE, "'%s' object has no attribute '%s'",
-                              value_type_name(obj), t->u.attr.name);
+        ok = delete_attr(I, obj, t->u.attr.name);
         value_decref(obj);
         return ok;
     }
@@ -358,6 +371,24 @@ static int exec_def(Interp *I, const Node *n)
     return ok ? EX_NORMAL : EX_ERROR;
 }
 
+/* Does a class body hold x: T (parse.c's __annotations__['x'] = T)? */
+static bool has_annotations(const Node *body)
+{
+    if (body->kind != NODE_BLOCK)
+        return false;
+    for (int i = 0; i < body->u.block.stmts.n; i++) {
+        const Node *s = body->u.block.stmts.items[i];
+        if (s->kind == NODE_BLOCK && has_annotations(s))
+            return true;
+        if (s->kind == NODE_ASSIGN && s->u.assign.targets.n == 1 &&
+            s->u.assign.targets.items[0]->kind == NODE_INDEX &&
+            s->u.assign.targets.items[0]->u.index.object->kind == NODE_NAME &&
+            strcmp(s->u.assign.targets.items[0]->u.index.object->u.name, "__annotations__") == 0)
+            return true;
+    }
+    return false;
+}
+
 static bool class_body(Interp *I, const Node *n, Value *ns)
 {
     Frame f;
@@ -365,6 +396,16 @@ static bool class_body(Interp *I, const Node *n, Value *ns)
     if (!code)
         return false;
     bool ok = frame_enter(I, &f, code, NULL);
+    if (ok && has_annotations(n->u.class_.body)) {
+        Value ann;
+        ok = dict_new(I, &ann);
+        if (ok) {
+            ok = dict_set_str(I, f.locals, "__annotations__", ann);
+            value_decref(ann);
+        }
+        if (!ok)
+            frame_leave(I, &f);
+    }
     if (ok) {
         int ex = exec_stmt(I, n->u.class_.body);
         ok = ex != EX_ERROR;
@@ -682,7 +723,24 @@ static bool b_exec(Interp *I, Value self, const Args *a, Value *out)
     return run_source(I, a, false, out);
 }
 
+static bool b_delattr(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[2];
+    (void)self;
+    if (!args_parse(I, "delattr", a, "obj, name", v))
+        return false;
+    if (!val_is_obj(v[1], OBJ_STR))
+        return interp_error(I, ERR_TYPE, "attribute name must be string, not '%s'",
+                            value_type_name(v[1]));
+    if (!delete_attr(I, v[0], str_cstr(v[1])))
+        return false;
+    *out = val_none();
+    return true;
+}
+
 const NativeDef eval_builtin_defs[] = {
+    {"delattr", b_delattr, "delattr(obj, name)",
+     "Deletes the attribute name of obj (del obj.name).\nExample: delattr(p, 'x')"},
     {"eval", b_eval, "eval(source, globals=None, locals=None)",
      "The value of the expression in the string source.\nExample: eval('1 + 2') -> 3"},
     {"exec", b_exec, "exec(source, globals=None, locals=None)",

@@ -658,7 +658,8 @@ static bool interp_init(Interp *I)
     value_decref(name);
     return ok && types_install(I) && pybuiltins_install(I) && types_install_names(I) && descr_install(I) &&
            pymods_install(I) && tensor_install(I) && keras_install(I) &&
-           data_install(I) && plot_install(I) && interp_add_builtins(I, eval_builtin_defs);
+           data_install(I) && plot_install(I) && interp_add_builtins(I, eval_builtin_defs) &&
+           value_notimpl_install(I);
 }
 
 Interp *interp_new(void)

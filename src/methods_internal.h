@@ -71,6 +71,7 @@ bool pymods_bisect_create(Interp *I, Value *out);
 bool pymods_copy_create(Interp *I, Value *out);
 bool pymods_operator_create(Interp *I, Value *out);
 bool pymods_typing_create(Interp *I, Value *out);
+bool pymods_dataclasses_create(Interp *I, Value *out);
 bool pymods_collections_extra(Interp *I, Value mod);   /* deque, namedtuple */
 
 #endif

@@ -218,6 +218,7 @@ const char *suggest_name(const char *name, Value names);   /* borrowed from name
 
 /* value_ops.c */
 bool value_identical(Value a, Value b);
+bool value_notimpl_install(Interp *I);                   /* the NotImplemented builtin */
 bool num_as_double(Value v, double *out);
 bool value_slice_get(Interp *I, Value obj, ObjSlice *sl, Value *out);
 bool slice_indices(Interp *I, ObjSlice *sl, int64_t len, int64_t *start, int64_t *stop,

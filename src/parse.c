@@ -465,6 +465,42 @@ static Node *parse_class(Parser *p)
     return n->u.class_.body ? n : NULL;
 }
 
+/* @d1 @d2 class C: ... runs as the class statement followed by
+ * C = d1(d2(C)) (a block run inline). */
+static Node *decorate_class(Parser *p, Node *cls, const Vec *decs)
+{
+    if (!cls || decs->n == 0)
+        return cls;
+    Node *value = p_node(p, NODE_NAME, cls->line, cls->col);
+    if (!value)
+        return NULL;
+    value->u.name = cls->u.class_.name;
+    for (int i = decs->n - 1; i >= 0; i--) {
+        Node *call = p_node(p, NODE_CALL, cls->line, cls->col);
+        Node *arg = p_node(p, NODE_ARG, cls->line, cls->col);
+        Vec args = { 0 };
+        if (!call || !arg || !vec_push(p, &args, arg))
+            return NULL;
+        arg->u.arg.kind = ARG_POS;
+        arg->u.arg.value = value;
+        call->u.call.func = decs->items[i];
+        call->u.call.args = vec_list(&args);
+        value = call;
+    }
+    Node *target = p_node(p, NODE_NAME, cls->line, cls->col);
+    Node *assign = p_node(p, NODE_ASSIGN, cls->line, cls->col);
+    Node *block = p_node(p, NODE_BLOCK, cls->line, cls->col);
+    Vec t = { 0 }, s = { 0 };
+    if (!target || !assign || !block || !vec_push(p, &t, target) || !vec_push(p, &s, cls) ||
+        !vec_push(p, &s, assign))
+        return NULL;
+    target->u.name = cls->u.class_.name;
+    assign->u.assign.targets = vec_list(&t);
+    assign->u.assign.value = value;
+    block->u.block.stmts = vec_list(&s);
+    return block;
+}
+
 static Node *parse_decorated(Parser *p)
 {
     Vec decs = { 0 };
@@ -476,7 +512,7 @@ static Node *parse_decorated(Parser *p)
     if (p_check(p, TOK_DEF))
         return parse_def(p, &decs);
     if (p_check(p, TOK_CLASS))
-        return parse_class(p);
+        return decorate_class(p, parse_class(p), &decs);
     if (!p->failed && at_text_end(p) && p->interactive)
         p->incomplete = true;
     p_error(p, &p->cur, "invalid syntax");
@@ -689,7 +725,29 @@ static bool no_bare_star(Parser *p, const Node *e)
     return e != NULL;
 }
 
-/* x: T [= v] -- the annotation is parsed and dropped. */
+/* In a class body, x: T records T as __annotations__['x'] (dataclasses
+ * read it): the statement __annotations__['x'] = T, which the class body
+ * runs with a fresh __annotations__ dict (eval_stmt.c). */
+static Node *class_annotation(Parser *p, Node *target, Node *ann)
+{
+    Node *rec = p_node(p, NODE_ASSIGN, target->line, target->col);
+    Node *idx = p_node(p, NODE_INDEX, target->line, target->col);
+    Node *obj = p_node(p, NODE_NAME, target->line, target->col);
+    Node *key = p_node(p, NODE_STR, target->line, target->col);
+    Vec v = { 0 };
+    if (!rec || !idx || !obj || !key || !vec_push(p, &v, idx))
+        return NULL;
+    obj->u.name = "__annotations__";
+    key->u.str.s = target->u.name;
+    key->u.str.len = strlen(target->u.name);
+    idx->u.index.object = obj;
+    idx->u.index.index = key;
+    rec->u.assign.targets = vec_list(&v);
+    rec->u.assign.value = ann;
+    return rec;
+}
+
+/* x: T [= v] -- outside class bodies the annotation is parsed and dropped. */
 static Node *annotated(Parser *p, Node *n, Node *target)
 {
     if (target->kind == NODE_TUPLE) {
@@ -703,9 +761,14 @@ static Node *annotated(Parser *p, Node *n, Node *target)
         return NULL;
     }
     p_advance(p);
-    if (!parse_test(p))
+    Node *ann = parse_test(p);
+    if (!ann)
         return NULL;
+    Node *rec = p->in_class && p->funcs == 0 && target->kind == NODE_NAME
+              ? class_annotation(p, target, ann) : NULL;
     if (!p_match(p, TOK_ASSIGN)) {
+        if (rec)
+            return rec;
         n->kind = NODE_PASS;
         return n;
     }
@@ -714,7 +777,14 @@ static Node *annotated(Parser *p, Node *n, Node *target)
         return NULL;
     n->kind = NODE_ASSIGN;
     n->u.assign.targets = vec_list(&v);
-    return n;
+    if (!rec)
+        return n;
+    Node *b = p_node(p, NODE_BLOCK, n->line, n->col);   /* both, run inline */
+    Vec s = { 0 };
+    if (!b || !vec_push(p, &s, rec) || !vec_push(p, &s, n))
+        return NULL;
+    b->u.block.stmts = vec_list(&s);
+    return b;
 }
 
 static Node *expr_or_assign(Parser *p)

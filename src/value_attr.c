@@ -276,6 +276,18 @@ static bool getattr_common(Interp *I, Value obj, const char *name, Value *out, b
         value_incref(*out);
         return true;
     }
+    if (strcmp(name, "__dict__") == 0 && val_is_obj(obj, OBJ_TYPE)) {
+        Value d = ((ObjType *)obj.as.o)->dict, k, v;   /* a copy: read-only, as the mappingproxy */
+        size_t pos = 0;
+        if (!dict_new(I, out))
+            return false;
+        while (d.kind == VAL_OBJ && dict_next(d, &pos, &k, &v))
+            if (!dict_set(I, *out, k, v)) {
+                value_decref(*out);
+                return false;
+            }
+        return true;
+    }
     if (strcmp(name, "__qualname__") == 0 && val_is_obj(obj, OBJ_TYPE))
         return str_from_cstr(I, ((ObjType *)obj.as.o)->name, out);
     if (strcmp(name, "__qualname__") == 0 && val_is_obj(obj, OBJ_FUNC)) {

@@ -338,6 +338,40 @@ static bool core_binop(Interp *I, BinOp op, Value a, Value b, Value *out, bool *
     return true;
 }
 
+/* NotImplemented: what a user __eq__/__add__ returns to let the other
+ * operand (or the default) answer. */
+static bool notimpl_repr(Interp *I, Value self, StrBuf *sb)
+{
+    (void)I; (void)self;
+    sb_puts(sb, "NotImplemented");
+    return true;
+}
+
+static const NativeClass notimpl_class = {.name = "NotImplementedType", .repr = notimpl_repr};
+
+bool value_notimpl_install(Interp *I)
+{
+    Value v;
+    if (!native_obj_new(I, &notimpl_class, NULL, &v))
+        return false;
+    bool ok = interp_add_builtin(I, "NotImplemented", v);
+    value_decref(v);
+    return ok;
+}
+
+/* A user special method's answer: NotImplemented counts as no answer. */
+static bool user_special(Interp *I, Value self, const char *name, Value arg, Value *out,
+                         bool *handled)
+{
+    if (!user_instance_special(I, self, name, 1, &arg, out, handled))
+        return false;
+    if (*handled && native_obj_is(*out, &notimpl_class)) {
+        value_decref(*out);
+        *handled = false;
+    }
+    return true;
+}
+
 static bool native_binop(Interp *I, BinOp op, Value side, Value a, Value b, Value *out,
                          bool *handled)
 {
@@ -382,13 +416,13 @@ bool value_binop(Interp *I, BinOp op, Value a, Value b, Value *out)
     if (handled)
         return true;
     if (val_is_obj(a, OBJ_INSTANCE)) {
-        if (!user_instance_special(I, a, dunder[op], 1, &b, out, &handled))
+        if (!user_special(I, a, dunder[op], b, out, &handled))
             return false;
         if (handled)
             return true;
     }
     if (val_is_obj(b, OBJ_INSTANCE)) {
-        if (!user_instance_special(I, b, rdunder[op], 1, &a, out, &handled))
+        if (!user_special(I, b, rdunder[op], a, out, &handled))
             return false;
         if (handled)
             return true;
@@ -549,11 +583,10 @@ static bool user_compare(Interp *I, CmpOp op, Value a, Value b, Value *out, bool
     static const char *const names[] = {"__eq__", "__ne__", "__lt__", "__le__", "__gt__", "__ge__"};
     static const CmpOp swapped[] = {CMP_EQ, CMP_NE, CMP_GT, CMP_GE, CMP_LT, CMP_LE};
     *handled = false;
-    if (val_is_obj(a, OBJ_INSTANCE) &&
-        !user_instance_special(I, a, names[op], 1, &b, out, handled))
+    if (val_is_obj(a, OBJ_INSTANCE) && !user_special(I, a, names[op], b, out, handled))
         return false;
     if (!*handled && val_is_obj(b, OBJ_INSTANCE) &&
-        !user_instance_special(I, b, names[swapped[op]], 1, &a, out, handled))
+        !user_special(I, b, names[swapped[op]], a, out, handled))
         return false;
     if (!*handled && op == CMP_NE && (val_is_obj(a, OBJ_INSTANCE) || val_is_obj(b, OBJ_INSTANCE))) {
         Value r;
