@@ -968,32 +968,7 @@ static bool make_models(Interp *I, Value k)
 
 static bool merge_extensions(Interp *I, Value keras)
 {
-    for (int i = 0; keras_extensions[i]; i++) {
-        Value ext, names;
-        if (!interp_import(I, keras_extensions[i], &ext)) {
-            interp_clear_error(I);
-            continue;
-        }
-        bool ok = value_dir(I, ext, &names);
-        for (size_t k = 0; ok && k < as_list(names)->len; k++) {
-            const char *n = str_cstr(as_list(names)->items[k]);
-            Value v;
-            bool found = false;
-            if (n[0] == '_')
-                continue;
-            ok = module_get(I, ext, n, &v, &found);
-            if (ok && found) {
-                ok = module_set(I, keras, n, v);
-                value_decref(v);
-            }
-        }
-        if (ok)
-            value_decref(names);
-        value_decref(ext);
-        if (!ok)
-            return false;
-    }
-    return true;
+    return module_merge(I, keras, keras_extensions);
 }
 
 static bool keras_create(Interp *I, Value *out)

@@ -773,32 +773,7 @@ static bool attach(Interp *I, Value m, const char *name, const char *dotted)
 /* Copies every public attribute of the registered extension modules into tf. */
 static bool merge_extensions(Interp *I, Value tf)
 {
-    for (int i = 0; tensor_tf_extensions[i]; i++) {
-        Value ext, names;
-        if (!interp_import(I, tensor_tf_extensions[i], &ext)) {
-            interp_clear_error(I);   /* not registered: that part is absent */
-            continue;
-        }
-        bool ok = value_dir(I, ext, &names);
-        for (size_t k = 0; ok && k < as_list(names)->len; k++) {
-            const char *n = str_cstr(as_list(names)->items[k]);
-            Value v;
-            bool found = false;
-            if (n[0] == '_')
-                continue;
-            ok = module_get(I, ext, n, &v, &found);
-            if (ok && found) {
-                ok = module_set(I, tf, n, v);
-                value_decref(v);
-            }
-        }
-        if (ok)
-            value_decref(names);
-        value_decref(ext);
-        if (!ok)
-            return false;
-    }
-    return true;
+    return module_merge(I, tf, tensor_tf_extensions);
 }
 
 bool mod_tf_create(Interp *I, Value *out)

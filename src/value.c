@@ -599,6 +599,43 @@ bool module_get(Interp *I, Value module, const char *name, Value *out, bool *fou
     return dict_get_str(I, ((ObjModule *)module.as.o)->dict, name, out, found);
 }
 
+/* Copies every public attribute (no leading '_') of each module named in
+ * `dotted` (NULL-terminated) into `target`.  A name that is not registered is
+ * skipped: that part of nnsh is absent.  Used by tf and keras to take in the
+ * names other parts add (tf.Variable, tf.keras, keras.datasets ...). */
+bool module_merge(Interp *I, Value target, const char *const *dotted)
+{
+    for (int i = 0; dotted[i]; i++) {
+        Value ext, names;
+        if (!interp_import(I, dotted[i], &ext)) {
+            interp_clear_error(I);
+            continue;
+        }
+        if (!value_dir(I, ext, &names)) {
+            value_decref(ext);
+            return false;
+        }
+        bool ok = true;
+        for (size_t k = 0; ok && k < as_list(names)->len; k++) {
+            const char *n = str_cstr(as_list(names)->items[k]);
+            Value v;
+            bool found = false;
+            if (n[0] == '_')
+                continue;
+            ok = module_get(I, ext, n, &v, &found);
+            if (ok && found) {
+                ok = module_set(I, target, n, v);
+                value_decref(v);
+            }
+        }
+        value_decref(names);
+        value_decref(ext);
+        if (!ok)
+            return false;
+    }
+    return true;
+}
+
 /* Qualified names must outlive the values: they are kept in the module
  * dict under a hidden key as str objects whose bytes never move. */
 bool module_add_natives(Interp *I, Value module, const NativeDef *defs)

@@ -367,4 +367,8 @@ bool pyset_inplace(Interp *I, BinOp op, Value so, Value other);
 void pyset_clear(Value so);
 bool pyset_pop(Interp *I, Value so, Value *out, bool *done);
 
+/* Copies every public attribute of the modules named in `dotted` (a
+ * NULL-terminated list; unregistered names are skipped) into `target`. */
+bool module_merge(Interp *I, Value target, const char *const *dotted);
+
 #endif
