@@ -297,6 +297,50 @@ static bool merge_sort(Interp *I, SortItem *it, SortItem *tmp, size_t n)
     return true;
 }
 
+/* Fewer than 64 items: CPython's listobject.c does one count_run (the
+ * leading ascending or strictly descending run, reversed when descending)
+ * and a binary insertion sort of the rest.  Same comparisons in the same
+ * order, so a failing comparison (3 < 'a') or a user __lt__ sees what it
+ * sees under CPython. */
+static bool small_sort(Interp *I, SortItem *it, size_t n)
+{
+    bool lt;
+    size_t run = 1;
+    if (n < 2)
+        return true;
+    if (!sort_less(I, it[1].key, it[0].key, &lt))
+        return false;
+    run = 2;
+    bool descending = lt;
+    for (; run < n; run++) {
+        if (!sort_less(I, it[run].key, it[run - 1].key, &lt))
+            return false;
+        if (lt != descending)
+            break;
+    }
+    for (size_t i = 0, j = run; descending && i + 1 < j; i++, j--) {
+        SortItem t = it[i];
+        it[i] = it[j - 1];
+        it[j - 1] = t;
+    }
+    for (size_t start = run; start < n; start++) {
+        size_t l = 0, r = start;
+        SortItem pivot = it[start];
+        do {
+            size_t m = l + ((r - l) >> 1);
+            if (!sort_less(I, pivot.key, it[m].key, &lt))
+                return false;
+            if (lt)
+                r = m;
+            else
+                l = m + 1;
+        } while (l < r);
+        memmove(it + l + 1, it + l, (start - l) * sizeof *it);
+        it[l] = pivot;
+    }
+    return true;
+}
+
 static void reverse_items(Value *v, size_t n)
 {
     for (size_t i = 0, j = n; i + 1 < j; i++, j--) {
@@ -322,7 +366,7 @@ static bool sort_values(Interp *I, Value *vals, size_t n, Value key, bool revers
     for (; haskey && owned < n && ok; owned += ok)
         ok = interp_call(I, key, 1, &vals[owned], &it[owned].key);
     if (ok)
-        ok = merge_sort(I, it, it + n, n);
+        ok = n < 64 ? small_sort(I, it, n) : merge_sort(I, it, it + n, n);
     for (size_t i = 0; i < n; i++) {
         vals[i] = it[i].val;
         if (i < owned)
