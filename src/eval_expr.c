@@ -4,6 +4,7 @@
  * attributes, subscripts and slices, f-strings, lambdas and comprehensions
  * (each in its own scope).  Part of the language core (see object.h).
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include "object.h"
@@ -426,15 +427,44 @@ static bool add_dstar(Interp *I, ArgBuf *b, Value v, const char *fname)
     return true;
 }
 
+/* The name Python's call errors use: __main__.f, __main__.A.m for user
+ * functions and methods (a per-thread buffer), print for built-ins. */
 static const char *callee_name(Value fn)
 {
-    if (val_is_obj(fn, OBJ_FUNC))
-        return ((ObjFunc *)fn.as.o)->name;
+    static _Thread_local char buf[200];
+    if (val_is_obj(fn, OBJ_BOUND))
+        fn = ((ObjBound *)fn.as.o)->fn;
+    if (val_is_obj(fn, OBJ_FUNC)) {
+        char q[160];
+        func_qualname((ObjFunc *)fn.as.o, q, sizeof q);
+        snprintf(buf, sizeof buf, "__main__.%s", q);
+        return buf;
+    }
     if (val_is_obj(fn, OBJ_NATIVE))
         return ((ObjNativeFn *)fn.as.o)->qualname;
     if (val_is_obj(fn, OBJ_TYPE))
         return ((ObjType *)fn.as.o)->name;
     return value_type_name(fn);
+}
+
+/* Can v be iterated at all (for the wording of f(*v) errors)? */
+static bool iterable(Value v)
+{
+    Value fn;
+    if (v.kind != VAL_OBJ)
+        return false;
+    switch (v.as.o->kind) {
+    case OBJ_INSTANCE:
+        return type_lookup(((ObjInstance *)v.as.o)->cls, "__iter__", &fn) ||
+               type_lookup(((ObjInstance *)v.as.o)->cls, "__getitem__", &fn);
+    case OBJ_NATIVE_OBJ:
+        return ((ObjNativeObj *)v.as.o)->cls->iter || ((ObjNativeObj *)v.as.o)->cls->next;
+    case OBJ_FUNC: case OBJ_NATIVE: case OBJ_BOUND: case OBJ_MODULE: case OBJ_TYPE:
+    case OBJ_CELL: case OBJ_SLICE:
+        return false;
+    default:
+        return true;
+    }
 }
 
 static bool eval_args(Interp *I, const NodeList *args, Value fn, ArgBuf *b)
@@ -447,7 +477,14 @@ static bool eval_args(Interp *I, const NodeList *args, Value fn, ArgBuf *b)
         bool ok;
         switch (a->u.arg.kind) {
         case ARG_POS: ok = argbuf_push(I, b, v); break;
-        case ARG_STAR: ok = add_star(I, b, v); break;
+        case ARG_STAR:
+            ok = add_star(I, b, v);
+            if (!ok && interp_error_kind(I) == ERR_TYPE && !iterable(v)) {
+                interp_clear_error(I);
+                interp_error(I, ERR_TYPE, "%s() argument after * must be an iterable, not %s",
+                             callee_name(fn), value_type_name(v));
+            }
+            break;
         case ARG_KW: ok = argbuf_kw(I, b, a->u.arg.name, v, callee_name(fn)); break;
         default: ok = add_dstar(I, b, v, callee_name(fn)); break;
         }

@@ -540,8 +540,18 @@ static bool iter_contains(Interp *I, Value container, Value item, bool *out)
 {
     Value it, x;
     bool done = false;
-    if (!value_iter(I, container, &it))
+    if (!value_iter(I, container, &it)) {
+        Value fn;
+        if (interp_error_kind(I) == ERR_TYPE && (container.kind != VAL_OBJ ||
+            (val_is_obj(container, OBJ_INSTANCE) &&
+             !type_lookup(((ObjInstance *)container.as.o)->cls, "__iter__", &fn) &&
+             !type_lookup(((ObjInstance *)container.as.o)->cls, "__getitem__", &fn)))) {
+            interp_clear_error(I);     /* 1 in 5 */
+            interp_error(I, ERR_TYPE, "argument of type '%s' is not iterable",
+                         value_type_name(container));
+        }
         return false;
+    }
     *out = false;
     while (!*out) {
         if (!value_next(I, it, &x, &done)) {
