@@ -347,7 +347,10 @@ static bool notimpl_repr(Interp *I, Value self, StrBuf *sb)
     return true;
 }
 
-static const NativeClass notimpl_class = {.name = "NotImplementedType", .repr = notimpl_repr};
+static const NativeClass notimpl_class = {
+    .name = "NotImplementedType", .repr = notimpl_repr,
+    .doc = "NotImplemented: returned by a binary special method (__eq__, __add__, ...) to let "
+           "the other operand answer.\nExample: return NotImplemented"};
 
 bool value_notimpl_install(Interp *I)
 {
