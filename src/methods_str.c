@@ -662,6 +662,64 @@ static bool m_isdigit(Interp *I, Value s, const Args *a, Value *o) { return pred
 static bool m_isdecimal(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isdecimal", IS_DECIMAL, o); }
 static bool m_isnumeric(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isnumeric", IS_NUMERIC, o); }
 static bool m_isalpha(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isalpha", IS_ALPHA, o); }
+
+static bool m_isascii(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value none_[1];
+    if (!args_parse(I, "str.isascii", a, "", none_))
+        return false;
+    bool ok = true;
+    for (size_t i = 0; ok && i < SLEN(self); i++)
+        ok = (unsigned char)S(self)[i] < 0x80;
+    *out = val_bool(ok);
+    return true;
+}
+
+/* A letter or _ first, then letters, digits and _ (Unicode letters and
+ * digits as str.isalpha/isdecimal see them). */
+static bool m_isidentifier(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value none_[1];
+    if (!args_parse(I, "str.isidentifier", a, "", none_))
+        return false;
+    const char *s = S(self);
+    size_t n = SLEN(self);
+    bool ok = n > 0;
+    for (size_t i = 0, k = 0; ok && i < n; k++) {
+        uint32_t c;
+        i += decode_cp(s + i, n - i, &c);
+        ok = c == '_' || uni_isalpha(c) || (k > 0 && (uni_isdecimal(c) || uni_isdigit(c)));
+    }
+    *out = val_bool(ok);
+    return true;
+}
+
+/* Tabs to spaces up to the next multiple of tabsize (columns restart at
+ * each newline). */
+static bool m_expandtabs(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v;
+    int64_t tab = 8;
+    if (!args_parse(I, "str.expandtabs", a, "tabsize=", &v) ||
+        (v.kind != VAL_UNSET && !arg_int(I, "str.expandtabs", "tabsize", v, &tab)))
+        return false;
+    StrBuf sb;
+    sb_init(&sb);
+    int64_t col = 0;
+    for (size_t i = 0; i < SLEN(self); i++) {
+        char c = S(self)[i];
+        if (c == '\t') {
+            int64_t fill = tab > 0 ? tab - col % tab : 0;
+            for (int64_t k = 0; k < fill; k++)
+                sb_putc(&sb, ' ');
+            col += fill;
+        } else {
+            sb_putc(&sb, c);
+            col = c == '\n' || c == '\r' ? 0 : col + (((unsigned char)c & 0xC0) != 0x80);
+        }
+    }
+    return sb_to_str(I, &sb, out);
+}
 static bool m_isalnum(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isalnum", IS_ALNUM, o); }
 static bool m_isspace(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isspace", IS_SPACE, o); }
 static bool m_isupper(Interp *I, Value s, const Args *a, Value *o) { return predicate(I, s, a, "str.isupper", IS_UPPER, o); }
@@ -794,6 +852,9 @@ const Method str_methods[] = {
     METHOD("str", "format_map", m_format_map, "format_map(mapping)", "Like format(), with names looked up in mapping.\nExample: '{x}'.format_map({'x': 1}) -> '1'"),
     METHOD("str", "index", m_index, "index(sub, start=None, end=None)", "Like find() but raises ValueError when sub is not found.\nExample: 'hello'.index('e') -> 1"),
     METHOD("str", "isalnum", m_isalnum, "isalnum()", "True when all characters are letters or digits and there is at least one.\nExample: 'abc1'.isalnum() -> True"),
+    METHOD("str", "isascii", m_isascii, "isascii()", "True when every character is ASCII (also for '').\nExample: 'abc'.isascii() -> True"),
+    METHOD("str", "isidentifier", m_isidentifier, "isidentifier()", "True when the string is a valid identifier.\nExample: 'x_1'.isidentifier() -> True"),
+    METHOD("str", "expandtabs", m_expandtabs, "expandtabs(tabsize=8)", "Replaces tabs by spaces up to the next multiple of tabsize.\nExample: 'a\\tb'.expandtabs(4) -> 'a   b'"),
     METHOD("str", "isalpha", m_isalpha, "isalpha()", "True when all characters are letters and there is at least one.\nExample: 'abc'.isalpha() -> True"),
     METHOD("str", "isdecimal", m_isdecimal, "isdecimal()", "True when all characters are decimal digits and there is at least one.\nExample: '42'.isdecimal() -> True"),
     METHOD("str", "isdigit", m_isdigit, "isdigit()", "True when all characters are digits and there is at least one.\nExample: '42'.isdigit() -> True"),
