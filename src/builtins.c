@@ -341,15 +341,65 @@ static bool any_all(Interp *I, const Args *a, const char *fname, bool stop_on, V
 static bool b_any(Interp *I, Value self, const Args *a, Value *out) { (void)self; return any_all(I, a, "any", true, out); }
 static bool b_all(Interp *I, Value self, const Args *a, Value *out) { (void)self; return any_all(I, a, "all", false, out); }
 
+/* iter(callable, sentinel): calls callable until it returns sentinel. */
+typedef struct CallIter {
+    Value fn, sentinel;           /* retained; fn unset once exhausted */
+} CallIter;
+
+static void calliter_finalize(void *data)
+{
+    CallIter *c = data;
+    value_decref(c->fn);
+    value_decref(c->sentinel);
+    free(c);
+}
+
+static const NativeClass calliter_class;
+
+static bool calliter_next(Interp *I, Value self, Value *out, bool *done)
+{
+    CallIter *c = native_obj_data(self, &calliter_class);
+    bool eq = false;
+    *done = c->fn.kind == VAL_UNSET;
+    if (*done)
+        return true;
+    if (!interp_call(I, c->fn, 0, NULL, out))
+        return false;
+    if (!value_eq(I, *out, c->sentinel, &eq)) {
+        value_decref(*out);
+        return false;
+    }
+    if (eq) {
+        value_decref(*out);
+        value_decref(c->fn);
+        c->fn = (Value){VAL_UNSET, {0}};
+        *done = true;
+    }
+    return true;
+}
+
+static const NativeClass calliter_class = {
+    .name = "callable_iterator", .finalize = calliter_finalize, .next = calliter_next,
+    .doc = "The iterator of iter(callable, sentinel): callable's results until one equals "
+           "sentinel.",
+};
+
 static bool b_iter(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
     Value v[2];
     if (!args_parse(I, "iter", a, "object, sentinel=", v))
         return false;
-    if (given(v[1]))
-        return interp_error(I, ERR_TYPE, "iter(callable, sentinel) is not supported");
-    return value_iter(I, v[0], out);
+    if (!given(v[1]))
+        return value_iter(I, v[0], out);
+    CallIter *c = malloc(sizeof *c);
+    if (!c)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    value_incref(v[0]);
+    value_incref(v[1]);
+    c->fn = v[0];
+    c->sentinel = v[1];
+    return native_obj_new(I, &calliter_class, c, out);
 }
 
 static bool b_next(Interp *I, Value self, const Args *a, Value *out)
