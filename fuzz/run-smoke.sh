@@ -4,7 +4,9 @@
 # (default 30), one at a time (the machine is shared), from the seed corpus
 # with the target's dictionary.  Prints "TARGET: N execs, corpus M files"
 # per target; exits 1 when a target crashes (the input is left in
-# $FUZZ_WORK/artifacts/, default fuzz/build/work).
+# $FUZZ_WORK/artifacts/, default fuzz/build/work).  The random seed is fixed
+# (FUZZ_SEED, default 1) so a CI run is reproducible: the same inputs in the
+# same order; fuzz longer locally with other seeds to find new inputs.
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 secs=${1:-30}
@@ -29,7 +31,7 @@ for t in $targets; do
     fi
     ok=1
     ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
-    "$bin" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
+    "$bin" -seed="${FUZZ_SEED:-1}" -max_total_time="$secs" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         -dict="$top/fuzz/dict/$(dict_of "$t").dict" -print_final_stats=1 \
         -artifact_prefix="$work/artifacts/$t-" "$work/corpus/$t" >"$work/$t.log" 2>&1 || ok=0
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$work/$t.log" | tail -1)

@@ -206,10 +206,13 @@ static bool h_epoch_begin(void *ud, int64_t epoch)
         interp_printf(f->I, "Epoch %lld/%lld\n", (long long)epoch + 1, (long long)f->epochs);
     keras_pb_start(&f->pb, f->I, f->dash ? 0 : f->verbose, f->steps);
     Value logs;
-    if (!dict_new(f->I, &logs) || !keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_EPOCH_BEGIN, epoch, logs))
+    if (!dict_new(f->I, &logs))
         f->failed = true;
-    if (!f->failed)
+    else {
+        if (!keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_EPOCH_BEGIN, epoch, logs))
+            f->failed = true;
         value_decref(logs);
+    }
     if (f->fm.k)
         keras_sync_lr(f->fm.k);
     return f->stopped = stop || f->failed || keras_fm_stopping(f->I, &f->fm);
@@ -228,10 +231,11 @@ static bool h_batch_end(void *ud, int64_t step, const NnLogs *running)
         Value logs;
         if (!logs_dict(f->I, running, &logs))
             f->failed = true;
-        else if (!keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_BATCH_END, step - 1, logs))
-            f->failed = true;
-        if (!f->failed)
+        else {
+            if (!keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_BATCH_END, step - 1, logs))
+                f->failed = true;
             value_decref(logs);
+        }
     }
     return f->stopped = stop || f->failed || keras_fm_stopping(f->I, &f->fm);
 }
@@ -248,10 +252,12 @@ static bool h_epoch_end(void *ud, int64_t epoch, const NnLogs *logs)
     Value d;
     if (!logs_dict(f->I, logs, &d))
         f->failed = true;
-    else if (!keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_EPOCH_END, epoch, d) || !keras_history_append(f->I, f->hist, epoch, d))
-        f->failed = true;
-    if (!f->failed)
+    else {
+        if (!keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_EPOCH_END, epoch, d) ||
+            !keras_history_append(f->I, f->hist, epoch, d))
+            f->failed = true;
         value_decref(d);
+    }
     return f->stopped = stop || f->failed || keras_fm_stopping(f->I, &f->fm);
 }
 
@@ -265,10 +271,13 @@ static void h_train_end(void *ud, const NnLogs *last)
     if (f->failed)
         return;
     Value logs;
-    if (!logs_dict(f->I, last, &logs) || !keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_TRAIN_END, 0, logs))
+    if (!logs_dict(f->I, last, &logs))
         f->failed = true;
-    if (!f->failed)
+    else {
+        if (!keras_callbacks_dispatch(f->I, &f->fm, f->cbs, KEV_TRAIN_END, 0, logs))
+            f->failed = true;
         value_decref(logs);
+    }
 }
 
 void keras_fit_hooks(KFit *f, NnFitCallbacks *cb)

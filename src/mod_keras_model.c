@@ -720,11 +720,11 @@ static bool m_set_weights(Interp *I, Value self, const Args *a, Value *out)
     size_t e = 0;
     for (int i = 0; ok && i < nn_model_nlayers(k->m); i++)
         for (int j = 0; ok && j < nn_model_layer_nweights(k->m, i); j++) {
-            NnTensor *t;
+            NnTensor *t = NULL;
             ok = tensor_from_value(I, l->items[e++], NN_F32, TENSOR_NP, &t);
             if (ok && nn_model_set_weight(interp_nn(I), k->m, i, j, t))
                 ok = nn_fail(I);
-            if (t && ok)
+            if (t)
                 nn_tensor_unref(t);
         }
     value_decref(items);

@@ -574,13 +574,13 @@ static void parse_any(const char *src, size_t len, int flags)
 
 static const char *const corpus[] = {
     "def f(a, b=2, *c, d, **e):\n    return [x**2 for x in range(a) if x % 2]\n",
-    "class A(B):\n    def m(self):\n        with open(f'{self.x!r:>{w}}') as g:\n"
-    "            try:\n                pass\n            except E as e:\n"
-    "                raise X from e\n",
+    ("class A(B):\n    def m(self):\n        with open(f'{self.x!r:>{w}}') as g:\n"
+     "            try:\n                pass\n            except E as e:\n"
+     "                raise X from e\n"),
     "x = {'a': [1, 2.5e-3, (3,)], **d}\nfor i, (a, b) in enumerate(z): print(i, a[1:2, ::3])\n",
     "while not a and b or c is not None:\n    x += lambda y: y if y else -y ** 2\n",
-    "import numpy as np\nfrom tensorflow.keras import layers as L, models\n"
-    "model.fit(x, y, epochs=3, batch_size=32)\n",
+    ("import numpy as np\nfrom tensorflow.keras import layers as L, models\n"
+     "model.fit(x, y, epochs=3, batch_size=32)\n"),
 };
 
 static void test_fuzz(void **state)
