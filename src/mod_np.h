@@ -36,7 +36,9 @@ bool np_method_via(Interp *I, const char *name, Value self, const Args *a, Value
 extern const NativeDef np_extra_defs[];        /* mod_np_extra.c */
 extern const NativeDef np_more_defs[];         /* mod_np_more.c */
 extern const NativeDef np_search_defs[];       /* mod_np_search.c */
-extern const NativeDef np_linalg_more_defs[];  /* mod_np_more.c: numpy.linalg */
+extern const NativeDef np_linalg_more_defs[];  /* mod_np_linalg.c: numpy.linalg */
+/* Adds numpy.linalg.LinAlgError to the module m (mod_np_linalg.c). */
+bool np_linalg_add_error(Interp *I, Value m);
 extern const NativeDef np_random_more_defs[];  /* mod_np_rng.c: numpy.random */
 /* Array methods added to tensor_methods (mod_np_more.c). */
 bool np_m_nonzero(Interp *I, Value self, const Args *a, Value *out);

@@ -4,16 +4,61 @@
  *
  * Owned by the tensor-language part (see tensor_value.h, mod_np.h).  The
  * factorisations are lib's (nn_linalg_extra.c: LU with partial pivoting in
- * float64).  numpy raises LinAlgError for a singular matrix; nnsh has no
- * such class and raises ValueError with numpy's text "Singular matrix".
+ * float64).  A singular matrix raises numpy.linalg.LinAlgError (a
+ * subclass of Exception made as `type(...)` makes one) with numpy's text.
  * SVD-based norms (ord=2, -2, 'nuc') are not provided.
  */
 #include <string.h>
 #include <math.h>
 #include "mod_np.h"
+#include "object.h"
 
 #define UNUSED_SELF (void)self
 #define CTX interp_nn(I)
+
+/* numpy.linalg.LinAlgError: type('LinAlgError', (Exception,), {...}). */
+bool np_linalg_add_error(Interp *I, Value m)
+{
+    Value type = {0}, ve = {0}, args[3] = {{0}}, mod = {0}, cls = {0};
+    bool f1 = false, f2 = false, ok = false;
+    if (interp_get_builtin(I, "type", &type, &f1) && interp_get_builtin(I, "Exception", &ve, &f2) &&
+        f1 && f2 && str_from_cstr(I, "LinAlgError", &args[0]) &&
+        tuple_pack(I, &args[1], 1, ve) && dict_new(I, &args[2]) &&
+        str_from_cstr(I, "numpy.linalg", &mod) && dict_set_str(I, args[2], "__module__", mod) &&
+        interp_call(I, type, 3, args, &cls))
+        ok = module_set(I, m, "LinAlgError", cls);
+    value_decref(cls);
+    value_decref(mod);
+    for (int i = 0; i < 3; i++)
+        value_decref(args[i]);
+    value_decref(ve);
+    value_decref(type);
+    return ok;
+}
+
+/* lib's error for a NULL result; "Singular matrix" as numpy's LinAlgError. */
+static bool linalg_fail(Interp *I)
+{
+    Value mod = {0}, cls = {0}, msg = {0}, exc = {0};
+    if (strcmp(nn_errmsg(CTX), "Singular matrix") != 0)
+        return interp_error_from_nn(I);
+    nn_clear_error(CTX);
+    if (interp_import(I, "numpy.linalg", &mod) && value_getattr(I, mod, "LinAlgError", &cls) &&
+        str_from_cstr(I, "Singular matrix", &msg) && interp_call(I, cls, 1, &msg, &exc))
+        interp_set_error_exc(I, exc);
+    value_decref(exc);
+    value_decref(msg);
+    value_decref(cls);
+    value_decref(mod);
+    return false;
+}
+
+static bool linalg_wrap(Interp *I, NnTensor *r, bool scalar, Value *out)
+{
+    if (!r)
+        return linalg_fail(I);
+    return scalar ? np_wrap(I, r, out) : tensor_value_wrap(I, r, TENSOR_NP, out);
+}
 
 static bool npl_inv(Interp *I, Value self, const Args *a, Value *out)
 {
@@ -24,7 +69,7 @@ static bool npl_inv(Interp *I, Value self, const Args *a, Value *out)
         return false;
     NnTensor *r = nn_linalg_inv(CTX, t);
     nn_tensor_unref(t);
-    return tensor_value_wrap(I, r, TENSOR_NP, out);
+    return linalg_wrap(I, r, false, out);
 }
 
 static bool npl_det(Interp *I, Value self, const Args *a, Value *out)
@@ -36,7 +81,7 @@ static bool npl_det(Interp *I, Value self, const Args *a, Value *out)
         return false;
     NnTensor *r = nn_linalg_det(CTX, t);
     nn_tensor_unref(t);
-    return np_wrap(I, r, out);
+    return linalg_wrap(I, r, true, out);
 }
 
 static bool npl_solve(Interp *I, Value self, const Args *a, Value *out)
@@ -53,7 +98,7 @@ static bool npl_solve(Interp *I, Value self, const Args *a, Value *out)
     NnTensor *r = nn_linalg_solve(CTX, x, y);
     nn_tensor_unref(x);
     nn_tensor_unref(y);
-    return tensor_value_wrap(I, r, TENSOR_NP, out);
+    return linalg_wrap(I, r, false, out);
 }
 
 static bool npl_matrix_power(Interp *I, Value self, const Args *a, Value *out)
@@ -89,7 +134,7 @@ static bool npl_matrix_power(Interp *I, Value self, const Args *a, Value *out)
     }
     nn_tensor_unref(b);
     nn_tensor_unref(t);
-    return tensor_value_wrap(I, r, TENSOR_NP, out);
+    return linalg_wrap(I, r, false, out);
 }
 
 /* ---- norm ---- */

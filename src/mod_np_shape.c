@@ -321,8 +321,19 @@ static bool np_join(Interp *I, const Args *a, int mode, const char *fname, Value
                             mode == 1 ? "stack" : "concatenate");
     }
     NnDType dt = ts[0]->dtype;
+    bool flat = mode == 0 && v[1].kind == VAL_NONE;    /* axis=None joins the raveled arrays */
     for (int i = 0; i < n; i++) {
         dt = nn_promote(dt, ts[i]->dtype);
+        if (flat) {
+            int64_t len = nn_tensor_numel(ts[i]);
+            NnTensor *e = nn_tensor_reshape(interp_nn(I), ts[i], 1, &len);
+            if (!e) {
+                tensor_list_free(ts, n);
+                return interp_error_from_nn(I);
+            }
+            nn_tensor_unref(ts[i]);
+            ts[i] = e;
+        }
         while ((mode == 2 && ts[i]->ndim < 2) || (mode == 3 && ts[i]->ndim < 1)) {
             NnTensor *e = nn_tensor_expand_dims(interp_nn(I), ts[i], 0);
             if (!e) {
@@ -336,7 +347,7 @@ static bool np_join(Interp *I, const Args *a, int mode, const char *fname, Value
     bool ok = true;
     if (mode == 3)
         axis = ts[0]->ndim == 1 ? 0 : 1;
-    else if (mode <= 1)
+    else if (mode <= 1 && !flat)
         ok = tensor_axis_arg(I, v[1], ts[0]->ndim + mode, 0, &axis);
     NnTensor *r = NULL;
     if (ok)
@@ -570,37 +581,73 @@ static bool np_where(Interp *I, Value self, const Args *a, Value *out)
     return ok;
 }
 
+/* The flat index of each unique value's first occurrence, from the inverse map. */
+static NnTensor *unique_first(Interp *I, const NnTensor *inverse, int64_t nuniq)
+{
+    NnTensor *r = nn_tensor_new(interp_nn(I), NN_I64, 1, &nuniq);
+    if (!r)
+        return NULL;
+    for (int64_t k = 0; k < nuniq; k++)
+        nn_tensor_set_i64(r, k, -1);
+    for (int64_t i = nn_tensor_numel(inverse) - 1; i >= 0; i--)
+        nn_tensor_set_i64(r, nn_tensor_get_i64(inverse, i), i);
+    return r;
+}
+
+/* Wraps unique's results (owned) as one array or a tuple of arrays. */
+static bool unique_result(Interp *I, NnTensor **ts, size_t n, Value *out)
+{
+    bool ok = true;
+    for (size_t k = 0; k < n; k++)
+        ok = ok && ts[k];
+    if (!ok) {
+        for (size_t k = 0; k < n; k++)
+            nn_tensor_unref(ts[k]);
+        return interp_error_from_nn(I);
+    }
+    if (n == 1)
+        return tensor_value_wrap(I, ts[0], TENSOR_NP, out);
+    if (!tuple_new(I, n, out)) {
+        for (size_t k = 0; k < n; k++)
+            nn_tensor_unref(ts[k]);
+        return false;
+    }
+    for (size_t k = 0; k < n; k++)
+        if (!tensor_value_wrap(I, ts[k], TENSOR_NP, &as_list(*out)->items[k])) {
+            for (size_t j = k + 1; j < n; j++)
+                nn_tensor_unref(ts[j]);
+            value_decref(*out);
+            return false;
+        }
+    return true;
+}
+
 static bool np_unique(Interp *I, Value self, const Args *a, Value *out)
 {
-    Value v[5], u = {0}, inv = {0}, cnt = {0};
+    Value v[5];
     NnTensor *t, *counts = NULL, *inverse = NULL;
-    bool rinv = false, rcnt = false;
+    bool ridx = false, rinv = false, rcnt = false;
     UNUSED_SELF;
     if (!args_parse(I, "unique", a, "ar, return_index=, return_inverse=, return_counts=, axis=", v) ||
+        (np_given(v[1]) && !arg_bool(I, "unique", "return_index", v[1], &ridx)) ||
         (np_given(v[2]) && !arg_bool(I, "unique", "return_inverse", v[2], &rinv)) ||
         (np_given(v[3]) && !arg_bool(I, "unique", "return_counts", v[3], &rcnt)) ||
         !np_tensor(I, v[0], &t))
         return false;
-    NnTensor *r = nn_unique(interp_nn(I), t, rcnt ? &counts : NULL, rinv ? &inverse : NULL);
+    NnTensor *r = nn_unique(interp_nn(I), t, rcnt ? &counts : NULL, rinv || ridx ? &inverse : NULL);
     nn_tensor_unref(t);
-    if (!tensor_value_wrap(I, r, TENSOR_NP, &u)) {
+    NnTensor *ts[4] = {r};
+    size_t n = 1;
+    if (ridx)
+        ts[n++] = r ? unique_first(I, inverse, nn_tensor_numel(r)) : NULL;
+    if (rinv)
+        ts[n++] = inverse ? nn_tensor_ref(inverse) : NULL;
+    if (rcnt)
+        ts[n++] = counts;
+    else
         nn_tensor_unref(counts);
-        nn_tensor_unref(inverse);
-        return false;
-    }
-    if (!rinv && !rcnt) {
-        *out = u;
-        return true;
-    }
-    bool ok = (!rinv || tensor_value_wrap(I, inverse, TENSOR_NP, &inv));
-    ok = ok && (!rcnt || tensor_value_wrap(I, counts, TENSOR_NP, &cnt));
-    if (ok)
-        ok = rinv && rcnt ? tuple_pack(I, out, 3, u, inv, cnt)
-           : tuple_pack(I, out, 2, u, rinv ? inv : cnt);
-    value_decref(u);
-    value_decref(inv);
-    value_decref(cnt);
-    return ok;
+    nn_tensor_unref(inverse);
+    return unique_result(I, ts, n, out);
 }
 
 static bool np_bincount(Interp *I, Value self, const Args *a, Value *out)

@@ -101,7 +101,7 @@ static bool item_parse(Interp *I, Value v, IdxItem *it)
         it->kind = IK_ELLIPSIS;
         return true;
     }
-    if (t || val_is_obj(v, OBJ_LIST) || val_is_obj(v, OBJ_TUPLE))
+    if (t || val_is_obj(v, OBJ_LIST) || val_is_obj(v, OBJ_TUPLE) || val_is_obj(v, OBJ_RANGE))
         return item_array(I, v, it);
     return interp_error(I, ERR_INDEX, "only integers, slices (`:`), ellipsis (`...`), "
                         "numpy.newaxis (`None`) and integer or boolean arrays are valid indices");
@@ -471,7 +471,18 @@ bool tensor_setitem(Interp *I, Value self, Value key, Value v)
         index_free(&ix);
         return false;
     }
-    bool ok = tensor_from_value(I, v, -1, TENSOR_NP, &src) && index_set(I, t, &ix, src);
+    Value num = v, conv = {0};
+    bool ok = true, found = false;
+    if (val_is_obj(v, OBJ_STR)) {   /* numpy converts a str as int(s) / float(s) does */
+        ok = interp_get_builtin(I, nn_dtype_is_float(t->dtype) ? "float" : "int", &conv, &found) &&
+             found && interp_call(I, conv, 1, &v, &num);
+        value_decref(conv);
+        if (!ok)
+            num = v;
+    }
+    ok = ok && tensor_from_value(I, num, -1, TENSOR_NP, &src) && index_set(I, t, &ix, src);
+    if (num.kind != v.kind || num.as.o != v.as.o)
+        value_decref(num);
     nn_tensor_unref(src);
     index_free(&ix);
     return ok;

@@ -342,6 +342,14 @@ bool tensor_from_value(Interp *I, Value v, int dtype, TensorFlavour fl, NnTensor
     NnTensor *t = tensor_value_get(v);
     if (t)
         return from_tensor(I, t, dtype, out);
+    if (val_is_obj(v, OBJ_RANGE)) {    /* np.array(range(n)) reads the numbers */
+        Value l;
+        if (!value_to_list(I, v, &l))
+            return false;
+        bool ok = tensor_from_value(I, l, dtype, fl, out);
+        value_decref(l);
+        return ok;
+    }
     Scan s;
     memset(&s, 0, sizeof s);
     s.tdtype = -1;
