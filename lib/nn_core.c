@@ -12,6 +12,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -216,18 +217,27 @@ bool nn_interrupted(NnCtx *ctx)
 
 /* ---- threads ---- */
 
-/* A persistent pool of threads-1 workers; the caller runs task 0.  Workers
- * sleep on a condition variable between calls.  It is created with plain
- * malloc (not the hook) on first use, since it outlives any one call. */
+/* A persistent pool of threads-1 workers; the caller runs task 0.  A
+ * training step opens a parallel region every few tens of microseconds
+ * (the optimizer pass, the large products), and waking a thread sleeping
+ * on a condition variable costs about as much as the work it takes.  So a
+ * worker that finished a task, and a caller waiting for its workers, spin
+ * for a short while (NN_SPIN_NS) watching an atomic counter before they
+ * sleep: back-to-back regions start and end without a system call, and an
+ * idle pool still sleeps.  The pool is created with plain malloc (not the
+ * hook) on first use, since it outlives any one call. */
+#define NN_SPIN_NS 200000
+
 typedef struct NnPool {
     int nworkers;
     pthread_t *th;
     pthread_mutex_t mu;
     pthread_cond_t go, done;
-    uint64_t gen;
-    int pending;
-    bool quit;
-    NnTaskFn fn;
+    atomic_uint_fast64_t gen;       /* one more per parallel region */
+    atomic_int pending;             /* workers not yet done with the region */
+    atomic_bool quit;
+    int sleepers;                   /* workers waiting on go (under mu) */
+    NnTaskFn fn;                    /* the region: written before gen++ */
     void *arg;
     int64_t n;
     int ntasks;
@@ -244,32 +254,66 @@ static void task_range(int64_t n, int ntasks, int t, int64_t *lo, int64_t *hi)
     *hi = n * (t + 1) / ntasks;
 }
 
+static int64_t mono_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#endif
+}
+
+/* Spins until *gen differs from seen or the pool quits; false when the
+ * spin budget ran out first. */
+static bool spin_for_region(NnPool *p, uint64_t seen)
+{
+    int64_t until = mono_ns() + NN_SPIN_NS;
+    for (unsigned i = 1;; i++) {
+        if (atomic_load_explicit(&p->gen, memory_order_acquire) != seen ||
+            atomic_load_explicit(&p->quit, memory_order_relaxed))
+            return true;
+        cpu_relax();
+        if (i % 64 == 0 && mono_ns() > until)
+            return false;
+    }
+}
+
 static void *worker_main(void *vp)
 {
     Worker *w = vp;
     NnPool *p = w->pool;
     uint64_t seen = 0;
-    pthread_mutex_lock(&p->mu);
     for (;;) {
-        while (p->gen == seen && !p->quit)
-            pthread_cond_wait(&p->go, &p->mu);
-        if (p->quit)
+        if (!spin_for_region(p, seen)) {
+            pthread_mutex_lock(&p->mu);
+            p->sleepers++;
+            while (atomic_load(&p->gen) == seen && !atomic_load(&p->quit))
+                pthread_cond_wait(&p->go, &p->mu);
+            p->sleepers--;
+            pthread_mutex_unlock(&p->mu);
+        }
+        if (atomic_load(&p->quit))
             break;
-        seen = p->gen;
+        seen = atomic_load_explicit(&p->gen, memory_order_acquire);
+        /* Every worker checks in, with a task or without, so none can still
+         * be reading this region's fields when the caller opens the next. */
         int t = w->index + 1;
         if (t < p->ntasks) {
             int64_t lo, hi;
             task_range(p->n, p->ntasks, t, &lo, &hi);
-            NnTaskFn fn = p->fn;
-            void *arg = p->arg;
+            p->fn(p->arg, lo, hi);
+        }
+        if (atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel) == 1) {
+            pthread_mutex_lock(&p->mu);           /* the caller may be asleep */
+            pthread_cond_signal(&p->done);
             pthread_mutex_unlock(&p->mu);
-            fn(arg, lo, hi);
-            pthread_mutex_lock(&p->mu);
-            if (--p->pending == 0)
-                pthread_cond_signal(&p->done);
         }
     }
-    pthread_mutex_unlock(&p->mu);
     free(w);
     return NULL;
 }
@@ -279,7 +323,7 @@ static void pool_free(NnPool *p)
     if (!p)
         return;
     pthread_mutex_lock(&p->mu);
-    p->quit = true;
+    atomic_store(&p->quit, true);
     pthread_cond_broadcast(&p->go);
     pthread_mutex_unlock(&p->mu);
     for (int i = 0; i < p->nworkers; i++)
@@ -357,20 +401,28 @@ void nn_parallel_for(NnCtx *ctx, int64_t n, int64_t min_chunk, NnTaskFn fn, void
         return;
     }
     NnPool *p = ctx->pool;
-    pthread_mutex_lock(&p->mu);
     p->fn = fn;
     p->arg = arg;
     p->n = n;
     p->ntasks = ntasks;
-    p->pending = ntasks - 1;
-    p->gen++;
-    pthread_cond_broadcast(&p->go);
+    atomic_store_explicit(&p->pending, p->nworkers, memory_order_relaxed);
+    pthread_mutex_lock(&p->mu);            /* gen changes under mu: no lost wake-up */
+    atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
+    if (p->sleepers)
+        pthread_cond_broadcast(&p->go);
     pthread_mutex_unlock(&p->mu);
     int64_t lo, hi;
     task_range(n, ntasks, 0, &lo, &hi);
     fn(arg, lo, hi);
-    pthread_mutex_lock(&p->mu);
-    while (p->pending > 0)
-        pthread_cond_wait(&p->done, &p->mu);
-    pthread_mutex_unlock(&p->mu);
+    int64_t until = mono_ns() + NN_SPIN_NS;
+    for (unsigned i = 1; atomic_load_explicit(&p->pending, memory_order_acquire) > 0; i++) {
+        cpu_relax();
+        if (i % 64 == 0 && mono_ns() > until) {
+            pthread_mutex_lock(&p->mu);
+            while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0)
+                pthread_cond_wait(&p->done, &p->mu);
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+    }
 }

@@ -319,7 +319,7 @@ void nn_optim_step(NnModel *m)
     for (int i = 0; flat && i < m->n; i++)
         flat = m->layers[i].cfg.trainable;
     if (flat) {
-        nn_parallel_for(m->ctx, m->nparams, 1 << 16, step_task, m);
+        nn_parallel_for(m->ctx, m->nparams, 1 << 14, step_task, m);
     } else {
         for (int i = 0; i < m->n; i++) {
             NnLayer *L = &m->layers[i];

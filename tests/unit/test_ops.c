@@ -1,3 +1,4 @@
+#define _POSIX_C_SOURCE 200809L   /* nanosleep */
 /* test_ops.c - element-wise ops, reductions and shape ops against float64
  * references computed here (libm in double, naive loops), hand-derived
  * values, and numpy 1.24 output (ops_cases.h from gen_ops_cases.py).
@@ -5,8 +6,10 @@
  * dims and a 10^6-element reduction. */
 #include "lib_test_util.h"
 #include "ops_cases.h"
+#include "nn_internal.h"   /* nn_parallel_for: the ctx thread pool */
 
 #include <stdlib.h>
+#include <time.h>
 
 #define EW_ATOL 1e-5
 #define EW_RTOL 1.3e-6
@@ -202,6 +205,45 @@ static void test_threads_identical(void **state)
     assert_memory_equal(s1->buf->data, s2->buf->data, 700 * 4);
     NnTensor *ts[] = {s2, u2, r2, s1, u1, r1, row, a};
     unref_all(ts, 8);
+}
+
+/* The pool under back-to-back regions of changing width: with three
+ * threads (two workers) regions of 2 and 3 tasks alternate, so a worker
+ * without a task in one region must not run a task of the next; every
+ * index is visited exactly once per region.  Some regions come after a
+ * pause long enough for the workers to go to sleep. */
+typedef struct {
+    int *hits;
+    int region;
+} PoolJob;
+
+static void pool_task(void *arg, int64_t lo, int64_t hi)
+{
+    PoolJob *j = arg;
+    for (int64_t i = lo; i < hi; i++)
+        __atomic_add_fetch(&j->hits[i], 1, __ATOMIC_RELAXED);
+}
+
+static void test_pool_regions(void **state)
+{
+    NnCtx *ctx = CTX;
+    enum { N = 3000 };
+    static int hits[N];
+    nn_ctx_set_threads(ctx, 3);
+    for (int r = 0; r < 3000; r++) {
+        int64_t n = r % 3 == 0 ? 2000 : r % 3 == 1 ? 3000 : 1500;
+        PoolJob j = { hits, r };
+        memset(hits, 0, sizeof hits);
+        nn_parallel_for(ctx, n, 1000, pool_task, &j);
+        for (int64_t i = 0; i < N; i++)
+            if (hits[i] != (i < n ? 1 : 0))
+                fail_msg("region %d: index %lld visited %d times", r, (long long)i, hits[i]);
+        if (r % 500 == 499) {
+            struct timespec ts = { 0, 2000000 };     /* 2 ms: the workers sleep */
+            nanosleep(&ts, NULL);
+        }
+    }
+    nn_ctx_set_threads(ctx, 1);
 }
 
 /* ---- unary ---- */
@@ -677,7 +719,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(test_binary_floats), T(test_floordiv_mod_numpy), T(test_binary_ints_bools),
-        T(test_nan_and_broadcast_errors), T(test_threads_identical), T(test_unary_floats),
+        T(test_nan_and_broadcast_errors), T(test_threads_identical), T(test_pool_regions), T(test_unary_floats),
         T(test_unary_special), T(test_softmax), T(test_clip_where), T(test_reduce_axes),
         T(test_reduce_stats_args), T(test_reduce_ints_bools_empty), T(test_reduce_million),
         T(test_cumsum), T(test_concat_stack_split), T(test_take_onehot),
