@@ -80,6 +80,8 @@ static void add(NnCtx *ctx, NnModel *m, NnLayerKind kind, int64_t units, NnActiv
     nn_layer_config_init(&c, kind);
     c.units = units;
     c.activation = act;
+    if (kind == NN_LAYER_CONV2D)                /* Conv2D(32, 3): the config's kernel is 1x1 */
+        c.kernel[0] = c.kernel[1] = 3;
     if (nn_model_add(ctx, m, &c))
         die(ctx, "add");
 }
@@ -108,7 +110,7 @@ static NnModel *build(NnCtx *ctx, const char *name)
         for (int i = 0; w[i]; i++)
             add(ctx, m, NN_LAYER_DENSE, w[i], w[i + 1] ? NN_ACT_RELU : NN_ACT_SOFTMAX);
     } else if (!strcmp(name, "cnn")) {
-        add(ctx, m, NN_LAYER_CONV2D, 32, NN_ACT_RELU);   /* 3x3 valid, the config default */
+        add(ctx, m, NN_LAYER_CONV2D, 32, NN_ACT_RELU);   /* 3x3, valid padding */
         add(ctx, m, NN_LAYER_MAXPOOL2D, 0, NN_ACT_LINEAR);
         add(ctx, m, NN_LAYER_FLATTEN, 0, NN_ACT_LINEAR);
         add(ctx, m, NN_LAYER_DENSE, 128, NN_ACT_RELU);

@@ -89,6 +89,10 @@ float *nn_grad_ptr(const NnModel *m, const NnLayer *L, int j);
 bool nn_act_needs_z(NnActivation a);
 
 /* nn_layer_dense.c: activations and Dense */
+/* out = act(z + b) row by row (b may be NULL); z == out allowed for
+ * activations whose backward needs only the output.  ReLU is fused. */
+void nn_bias_act(const NnLayer *L, float *z, float *out, const float *b, int64_t rows,
+                 int64_t cols);
 void nn_act_forward(NnActivation a, double alpha, const float *z, float *y, int64_t rows,
                     int64_t cols);
 /* dy <- dy * f'(z) in place (softmax: the row Jacobian, from y). */

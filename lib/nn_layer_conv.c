@@ -4,9 +4,30 @@
  * with 'same' ignores the padded cells.
  */
 #include "nn_layer.h"
+#include "nn_train_fast.h"   /* nn_train_colsum */
 
 #include <float.h>
 #include <string.h>
+
+/* The row loops are written for the vectorizer; ISO C mode at -O2 leaves
+ * the max-pooling selects as branches. */
+#if defined(__GNUC__) && !defined(__clang__)
+#define NN_FAST __attribute__((optimize("O3", "no-math-errno")))
+#else
+#define NN_FAST
+#endif
+
+/* n floats; the patches of a first layer are a few floats long, where a
+ * loop beats a call to memcpy. */
+static inline void copy_floats(float *restrict dst, const float *restrict src, int64_t n)
+{
+    if (n > 16) {
+        memcpy(dst, src, sizeof(float) * (size_t)n);
+        return;
+    }
+    for (int64_t i = 0; i < n; i++)
+        dst[i] = src[i];
+}
 
 static int64_t conv_k(const NnLayer *L)
 {
@@ -23,7 +44,9 @@ static int64_t stride_w(const NnLayer *L)
     return L->cfg.strides[1] ? L->cfg.strides[1] : L->cfg.kernel[1];
 }
 
-/* cols (B*oh*ow, kh*kw*ic) from x (B, ih, iw, ic); zero where padded. */
+/* cols (B*oh*ow, kh*kw*ic) from x (B, ih, iw, ic); zero where padded.  In
+ * NHWC the kw pixels of one kernel row are contiguous, so a row inside the
+ * image is one copy of kw*ic floats. */
 static void im2col(const NnLayer *L, const float *x, float *cols, int64_t B)
 {
     int64_t kh = L->cfg.kernel[0], kw = L->cfg.kernel[1], C = L->ic, K = conv_k(L);
@@ -32,15 +55,27 @@ static void im2col(const NnLayer *L, const float *x, float *cols, int64_t B)
         for (int64_t oy = 0; oy < L->oh; oy++)
             for (int64_t ox = 0; ox < L->ow; ox++) {
                 float *dst = cols + ((b * L->oh + oy) * L->ow + ox) * K;
+                int64_t ix0 = ox * sw - L->pad_l;
+                bool inside_x = ix0 >= 0 && ix0 + kw <= L->iw;
                 for (int64_t ky = 0; ky < kh; ky++) {
                     int64_t iy = oy * sh - L->pad_t + ky;
+                    const float *row = x + (b * L->ih + iy) * L->iw * C;
+                    if (iy < 0 || iy >= L->ih) {
+                        memset(dst, 0, sizeof(float) * (size_t)(kw * C));
+                        dst += kw * C;
+                        continue;
+                    }
+                    if (inside_x) {
+                        copy_floats(dst, row + ix0 * C, kw * C);
+                        dst += kw * C;
+                        continue;
+                    }
                     for (int64_t kx = 0; kx < kw; kx++, dst += C) {
-                        int64_t ix = ox * sw - L->pad_l + kx;
-                        if (iy < 0 || iy >= L->ih || ix < 0 || ix >= L->iw)
+                        int64_t ix = ix0 + kx;
+                        if (ix < 0 || ix >= L->iw)
                             memset(dst, 0, sizeof(float) * (size_t)C);
                         else
-                            memcpy(dst, x + ((b * L->ih + iy) * L->iw + ix) * C,
-                                   sizeof(float) * (size_t)C);
+                            copy_floats(dst, row + ix * C, C);
                     }
                 }
             }
@@ -77,13 +112,7 @@ void nn_conv2d_forward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x,
     const float *W = nn_weight_ptr(m, L, 0);                       /* (K, F) */
     im2col(L, x, L->aux, B);
     nn_gemm_f32(ctx, false, false, rows, F, K, 1.0f, L->aux, K, W, F, 0.0f, z, F);
-    if (L->nw > 1) {
-        const float *b = nn_weight_ptr(m, L, 1);
-        for (int64_t r = 0; r < rows; r++)
-            for (int64_t j = 0; j < F; j++)
-                z[r * F + j] += b[j];
-    }
-    nn_act_forward(L->cfg.activation, L->cfg.act_alpha, z, L->out, rows, F);
+    nn_bias_act(L, z, L->out, L->nw > 1 ? nn_weight_ptr(m, L, 1) : NULL, rows, F);
 }
 
 void nn_conv2d_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, float *dy,
@@ -96,13 +125,8 @@ void nn_conv2d_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x
     if (L->cfg.trainable) {
         nn_gemm_f32(ctx, true, false, K, F, rows, 1.0f, L->aux, K, dy, F, 0.0f,
                     nn_grad_ptr(m, L, 0), F);
-        if (L->nw > 1) {
-            float *db = nn_grad_ptr(m, L, 1);
-            memset(db, 0, sizeof(float) * (size_t)F);
-            for (int64_t r = 0; r < rows; r++)
-                for (int64_t j = 0; j < F; j++)
-                    db[j] += dy[r * F + j];
-        }
+        if (L->nw > 1)
+            nn_train_colsum(dy, rows, F, nn_grad_ptr(m, L, 1));
     }
     if (dx) {
         nn_gemm_f32(ctx, false, true, rows, K, F, 1.0f, dy, F, nn_weight_ptr(m, L, 0), F, 0.0f,
@@ -113,6 +137,11 @@ void nn_conv2d_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x
 
 /* ---------------------------------------------------------------- MaxPooling2D */
 
+/* Each output pixel is the channel-wise max over its window's pixels inside
+ * the image, taken as whole rows of C channels (contiguous in NHWC); the
+ * first pixel of the window seeds it, a later one wins only when strictly
+ * greater, and aux records where each max came from for the backward. */
+NN_FAST
 void nn_maxpool_forward(NnLayer *L, const float *x, int64_t B)
 {
     int64_t kh = L->cfg.kernel[0], kw = L->cfg.kernel[1], C = L->ic;
@@ -121,29 +150,44 @@ void nn_maxpool_forward(NnLayer *L, const float *x, int64_t B)
     for (int64_t b = 0; b < B; b++) {
         const float *xb = x + b * L->in_size;
         for (int64_t oy = 0; oy < L->oh; oy++)
-            for (int64_t ox = 0; ox < L->ow; ox++)
-                for (int64_t c = 0; c < C; c++) {
-                    float best = -FLT_MAX;
-                    int64_t bi = -1;
-                    for (int64_t ky = 0; ky < kh; ky++) {
-                        int64_t iy = oy * sh - L->pad_t + ky;
-                        if (iy < 0 || iy >= L->ih)
+            for (int64_t ox = 0; ox < L->ow; ox++) {
+                int64_t o0 = b * L->out_size + (oy * L->ow + ox) * C;
+                float *restrict out = L->out + o0;
+                int32_t *restrict ar = arg + o0;
+                bool first = true;
+                for (int64_t ky = 0; ky < kh; ky++) {
+                    int64_t iy = oy * sh - L->pad_t + ky;
+                    if (iy < 0 || iy >= L->ih)
+                        continue;
+                    for (int64_t kx = 0; kx < kw; kx++) {
+                        int64_t ix = ox * sw - L->pad_l + kx;
+                        if (ix < 0 || ix >= L->iw)
                             continue;
-                        for (int64_t kx = 0; kx < kw; kx++) {
-                            int64_t ix = ox * sw - L->pad_l + kx;
-                            if (ix < 0 || ix >= L->iw)
-                                continue;
-                            int64_t i = (iy * L->iw + ix) * C + c;
-                            if (bi < 0 || xb[i] > best) {
-                                best = xb[i];
-                                bi = i;
+                        int32_t base = (int32_t)((iy * L->iw + ix) * C);
+                        const float *restrict xi = xb + base;
+                        if (first) {
+                            for (int64_t c = 0; c < C; c++) {
+                                out[c] = xi[c];
+                                ar[c] = base + (int32_t)c;
                             }
+                            first = false;
+                            continue;
+                        }
+                        for (int64_t c = 0; c < C; c++) {
+                            float v = xi[c], m = out[c];
+                            int32_t a = ar[c];
+                            bool gt = v > m;
+                            out[c] = gt ? v : m;
+                            ar[c] = gt ? base + (int32_t)c : a;
                         }
                     }
-                    int64_t o = b * L->out_size + (oy * L->ow + ox) * C + c;
-                    L->out[o] = best;
-                    arg[o] = (int32_t)bi;
                 }
+                if (first)                  /* a window entirely in the padding */
+                    for (int64_t c = 0; c < C; c++) {
+                        out[c] = -FLT_MAX;
+                        ar[c] = -1;
+                    }
+            }
     }
 }
 
@@ -154,6 +198,7 @@ void nn_maxpool_backward(NnLayer *L, const float *dy, float *dx, int64_t B)
     for (int64_t b = 0; b < B; b++)
         for (int64_t o = 0; o < L->out_size; o++) {
             int64_t k = b * L->out_size + o;
-            dx[b * L->in_size + arg[k]] += dy[k];
+            if (arg[k] >= 0)
+                dx[b * L->in_size + arg[k]] += dy[k];
         }
 }

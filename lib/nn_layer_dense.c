@@ -98,8 +98,9 @@ void nn_act_forward(NnActivation a, double alpha, const float *z, float *y, int6
     if (a == NN_ACT_SOFTMAX) {
         softmax_rows(z, y, rows, cols);
     } else if (a == NN_ACT_RELU) {
-        for (int64_t i = 0; i < n; i++)
-            y[i] = z[i] > 0 ? z[i] : 0;
+        if (y != z)
+            memcpy(y, z, sizeof(float) * (size_t)n);
+        nn_train_bias_relu(y, NULL, 1, n);          /* vectorized */
     } else if (a == NN_ACT_LINEAR) {
         if (y != z)
             memcpy(y, z, sizeof(float) * (size_t)n);
@@ -163,9 +164,8 @@ void nn_act_backward(NnActivation a, double alpha, const float *z, const float *
 
 /* ---------------------------------------------------------------- Dense */
 
-/* out = act(z + b) row by row; z == out allowed for activations without saved z. */
-static void bias_act(const NnLayer *L, float *z, float *out, const float *b, int64_t rows,
-                     int64_t cols)
+void nn_bias_act(const NnLayer *L, float *z, float *out, const float *b, int64_t rows,
+                 int64_t cols)
 {
     NnActivation a = L->cfg.activation;
     if (a == NN_ACT_RELU && z == out) {
@@ -190,7 +190,7 @@ void nn_dense_forward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, 
     const float *W = nn_weight_ptr(m, L, 0);                       /* (k, n) */
     const float *b = L->nw > 1 ? nn_weight_ptr(m, L, 1) : NULL;    /* (n) */
     nn_train_gemm(ctx, false, false, rows, n, k, x, k, W, n, z, n);
-    bias_act(L, z, L->out, b, rows, n);
+    nn_bias_act(L, z, L->out, b, rows, n);
 }
 
 void nn_dense_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, float *dy,
