@@ -137,6 +137,38 @@ void nn_conv2d_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x
 
 /* ---------------------------------------------------------------- MaxPooling2D */
 
+typedef float v4f __attribute__((vector_size(16)));
+typedef int32_t v4i __attribute__((vector_size(16)));
+
+/* out[c], ar[c] <- xi[c], base + c where xi[c] > out[c]: four channels at a
+ * time with compare masks (the compiler leaves the scalar selects as
+ * branches). */
+static inline void max_into(float *restrict out, int32_t *restrict ar, const float *restrict xi,
+                            int32_t base, int64_t C)
+{
+    int64_t c = 0;
+    for (; c + 4 <= C; c += 4) {
+        v4f v, m;
+        v4i a, vb, mb;
+        memcpy(&v, xi + c, sizeof v);
+        memcpy(&m, out + c, sizeof m);
+        memcpy(&a, ar + c, sizeof a);
+        v4i gt = v > m;                                 /* -1 where greater */
+        v4i idx = (v4i){ 0, 1, 2, 3 } + (base + (int32_t)c);
+        memcpy(&vb, &v, sizeof vb);
+        memcpy(&mb, &m, sizeof mb);
+        v4i r = (gt & vb) | (~gt & mb);
+        a = (gt & idx) | (~gt & a);
+        memcpy(out + c, &r, sizeof r);
+        memcpy(ar + c, &a, sizeof a);
+    }
+    for (; c < C; c++)
+        if (xi[c] > out[c]) {
+            out[c] = xi[c];
+            ar[c] = base + (int32_t)c;
+        }
+}
+
 /* Each output pixel is the channel-wise max over its window's pixels inside
  * the image, taken as whole rows of C channels (contiguous in NHWC); the
  * first pixel of the window seeds it, a later one wins only when strictly
@@ -173,13 +205,7 @@ void nn_maxpool_forward(NnLayer *L, const float *x, int64_t B)
                             first = false;
                             continue;
                         }
-                        for (int64_t c = 0; c < C; c++) {
-                            float v = xi[c], m = out[c];
-                            int32_t a = ar[c];
-                            bool gt = v > m;
-                            out[c] = gt ? v : m;
-                            ar[c] = gt ? base + (int32_t)c : a;
-                        }
+                        max_into(out, ar, xi, base, C);
                     }
                 }
                 if (first)                  /* a window entirely in the padding */
