@@ -4,7 +4,11 @@
  *
  * usage: gemm [-t THREADS] [-b BATCH]...   prints one line per shape and
  * backend: shape, transposes, GFLOP/s (best of 5 runs of >= 40 ms).
- * The BLAS thread count is its own (OPENBLAS_NUM_THREADS); run.sh sets it. */
+ * The BLAS thread count is its own (OPENBLAS_NUM_THREADS); run.sh sets it.
+ * It ends with the core's FMA ceiling for 256- and 512-bit vectors (twelve
+ * independent FMA chains in registers): whether AVX-512 micro-kernels can
+ * beat AVX2 ones on this CPU at all (cores that split a 512-bit FMA into
+ * two 256-bit halves give both the same ceiling). */
 #include "nn.h"
 
 #include <stdio.h>
@@ -12,6 +16,68 @@
 #include <string.h>
 #include <time.h>
 
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#include <immintrin.h>
+
+#define FMA_CHAINS(VT, SET1, FMA)                                                          \
+    VT a0 = SET1(1), a1 = SET1(2), a2 = SET1(3), a3 = SET1(4), a4 = SET1(5), a5 = SET1(6);   \
+    VT a6 = SET1(7), a7 = SET1(8), a8 = SET1(9), a9 = SET1(10), aa = SET1(11), ab = SET1(12); \
+    VT m = SET1(0.999f), d = SET1(1e-6f);                                                  \
+    for (long r = 0; r < n; r++) {                                                        \
+        a0 = FMA(a0, m, d); a1 = FMA(a1, m, d); a2 = FMA(a2, m, d); a3 = FMA(a3, m, d);    \
+        a4 = FMA(a4, m, d); a5 = FMA(a5, m, d); a6 = FMA(a6, m, d); a7 = FMA(a7, m, d);    \
+        a8 = FMA(a8, m, d); a9 = FMA(a9, m, d); aa = FMA(aa, m, d); ab = FMA(ab, m, d);    \
+    }
+
+__attribute__((target("avx2,fma"), noinline)) static float fma256(long n)
+{
+    FMA_CHAINS(__m256, _mm256_set1_ps, _mm256_fmadd_ps)
+    __m256 s = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(a0, a1), _mm256_add_ps(a2, a3)),
+                             _mm256_add_ps(_mm256_add_ps(a4, a5), _mm256_add_ps(a6, a7)));
+    s = _mm256_add_ps(s, _mm256_add_ps(_mm256_add_ps(a8, a9), _mm256_add_ps(aa, ab)));
+    float o[8];
+    _mm256_storeu_ps(o, s);
+    return o[0];
+}
+
+__attribute__((target("avx512f"), noinline)) static float fma512(long n)
+{
+    FMA_CHAINS(__m512, _mm512_set1_ps, _mm512_fmadd_ps)
+    __m512 s = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(a0, a1), _mm512_add_ps(a2, a3)),
+                             _mm512_add_ps(_mm512_add_ps(a4, a5), _mm512_add_ps(a6, a7)));
+    s = _mm512_add_ps(s, _mm512_add_ps(_mm512_add_ps(a8, a9), _mm512_add_ps(aa, ab)));
+    return _mm512_reduce_add_ps(s);
+}
+#endif
+
+static double now(void);
+
+/* Single-core FMA GFLOP/s with 8- and 16-float vectors; 0 when the CPU
+ * lacks the instructions. */
+static void fma_ceiling(double *g256, double *g512)
+{
+    *g256 = *g512 = 0;
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+    const long n = 20000000;
+    volatile float sink = 0;
+    for (int rep = 0; rep < 3; rep++) {
+        if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) {
+            double t0 = now();
+            sink += fma256(n);
+            double g = 12.0 * 16 * n / (now() - t0) / 1e9;
+            *g256 = g > *g256 ? g : *g256;
+        }
+        if (__builtin_cpu_supports("avx512f")) {
+            double t0 = now();
+            sink += fma512(n);
+            double g = 12.0 * 32 * n / (now() - t0) / 1e9;
+            *g512 = g > *g512 ? g : *g512;
+        }
+    }
+    (void)sink;
+#endif
+}
 
 static double now(void)
 {
@@ -100,6 +166,10 @@ int main(int argc, char **argv)
         }
     }
     printf("GFLOP/s; %d thread(s); built-in micro-kernel: %s\n", threads, nn_gemm_builtin_isa());
+    double g256, g512;
+    fma_ceiling(&g256, &g512);
+    printf("FMA ceiling, one core: AVX2 %.1f GFLOP/s, AVX-512 %.1f GFLOP/s%s\n", g256, g512,
+           g512 > 0 && g512 < 1.3 * g256 ? " (no gain from 512-bit vectors on this core)" : "");
     free(a);
     free(b);
     free(c);
