@@ -10,6 +10,7 @@
 #include <string.h>
 #include "modules.h"
 #include "methods_internal.h"
+#include "object.h"
 
 static bool no_args(Interp *I, const char *fname, const Args *a)
 {
@@ -537,13 +538,14 @@ static bool d_items(Interp *I, Value s, const Args *a, Value *o) { return make_v
 
 /* ---- dict ---- */
 
+/* KeyError carries the key itself as its argument, as in Python. */
 static bool key_error(Interp *I, Value key)
 {
-    StrBuf sb;
-    sb_init(&sb);
-    if (value_repr(I, key, &sb))
-        interp_error(I, ERR_KEY, "%s", sb.data ? sb.data : "");
-    sb_free(&sb);
+    Value exc;
+    if (!exc_new(I, exc_class_for_kind(I, ERR_KEY), &key, 1, &exc))
+        return false;
+    interp_set_error_exc(I, exc);
+    value_decref(exc);
     return false;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "modules.h"
 #include "methods_internal.h"
+#include "object.h"
 
 typedef struct Wrapped {
     Value dict;         /* the items (retained) */
@@ -48,13 +49,14 @@ static bool wrapped_new(Interp *I, bool counter, Value factory, Value *out)
     return native_obj_new(I, counter ? &counter_class : &defaultdict_class, w, out);
 }
 
+/* KeyError carries the key itself as its argument, as in Python. */
 static bool key_error(Interp *I, Value key)
 {
-    StrBuf sb;
-    sb_init(&sb);
-    if (value_repr(I, key, &sb))
-        interp_error(I, ERR_KEY, "%s", sb.data ? sb.data : "");
-    sb_free(&sb);
+    Value exc;
+    if (!exc_new(I, exc_class_for_kind(I, ERR_KEY), &key, 1, &exc))
+        return false;
+    interp_set_error_exc(I, exc);
+    value_decref(exc);
     return false;
 }
 
