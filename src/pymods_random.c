@@ -151,8 +151,12 @@ static void state_finalize(void *data)
     free(data);
 }
 
+static bool state_getattr(Interp *I, Value self, const char *name, Value *out, bool *found);
+static bool state_repr(Interp *I, Value self, StrBuf *sb);
+
 static const NativeClass random_state_class = {
     .name = "Random", .finalize = state_finalize,
+    .getattr = state_getattr, .repr = state_repr,
     .doc = "The state of the random module's Mersenne Twister (Python's algorithm).",
 };
 
@@ -170,13 +174,8 @@ static uint64_t bytes_seed(const char *s, size_t n)
     return h;
 }
 
-static bool r_seed(Interp *I, Value self, const Args *a, Value *out)
+static bool seed_from(Interp *I, MtState *s, Value x)
 {
-    Value v[2];
-    if (!args_parse(I, "random.seed", a, "a=, version=", v))
-        return false;
-    MtState *s = ST(self);
-    Value x = v[0];
     if (x.kind == VAL_UNSET || x.kind == VAL_NONE) {
         mt_seed_entropy(s);
     } else if (x.kind == VAL_INT || x.kind == VAL_BOOL) {
@@ -191,6 +190,14 @@ static bool r_seed(Interp *I, Value self, const Args *a, Value *out)
         return interp_error(I, ERR_TYPE, "The only supported seed types are: None,\n"
                             "int, float, str, bytes, and bytearray.");
     }
+    return true;
+}
+
+static bool r_seed(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[2];
+    if (!args_parse(I, "random.seed", a, "a=, version=", v) || !seed_from(I, ST(self), v[0]))
+        return false;
     *out = val_none();
     return true;
 }
@@ -343,20 +350,14 @@ static bool r_gauss(Interp *I, Value self, const Args *a, Value *out)
     return true;
 }
 
+static double normal_kinderman(MtState *s);
+
 static bool r_normalvariate(Interp *I, Value self, const Args *a, Value *out)
 {
-    double mu, sigma, z;
+    double mu, sigma;
     if (!two_floats(I, a, "random.normalvariate", "mu=, sigma=", 0.0, 1.0, &mu, &sigma))
         return false;
-    const double magic = 4 * exp(-0.5) / sqrt(2.0);
-    MtState *s = ST(self);
-    for (;;) {
-        double u1 = mt_random(s), u2 = 1.0 - mt_random(s);
-        z = magic * (u1 - 0.5) / u2;
-        if (z * z / 4.0 <= -log(u2))
-            break;
-    }
-    *out = val_float(mu + z * sigma);
+    *out = val_float(mu + normal_kinderman(ST(self)) * sigma);
     return true;
 }
 
@@ -369,6 +370,162 @@ static bool r_expovariate(Interp *I, Value self, const Args *a, Value *out)
     if (lambd == 0)
         return interp_error(I, ERR_ZERO_DIVISION, "float division by zero");
     *out = val_float(-log(1.0 - mt_random(ST(self))) / lambd);
+    return true;
+}
+
+/* ---- more distributions, as CPython 3.11's Lib/random.py ---- */
+
+static double normal_kinderman(MtState *s)
+{
+    const double magic = 4 * exp(-0.5) / sqrt(2.0);
+    for (;;) {
+        double u1 = mt_random(s), u2 = 1.0 - mt_random(s);
+        double z = magic * (u1 - 0.5) / u2;
+        if (z * z / 4.0 <= -log(u2))
+            return z;
+    }
+}
+
+/* Python's float %: the result takes the sign of the divisor. */
+static double py_fmod(double x, double m)
+{
+    double r = fmod(x, m);
+    if (r != 0 && ((r < 0) != (m < 0)))
+        r += m;
+    return r;
+}
+
+static bool r_triangular(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[3];
+    double low = 0.0, high = 1.0, mode = 0, c = 0.5;
+    if (!args_parse(I, "random.triangular", a, "low=, high=, mode=", v) ||
+        (v[0].kind != VAL_UNSET && !num(I, v[0], &low)) ||
+        (v[1].kind != VAL_UNSET && !num(I, v[1], &high)))
+        return false;
+    double u = mt_random(ST(self));
+    if (v[2].kind != VAL_UNSET && v[2].kind != VAL_NONE) {
+        if (!num(I, v[2], &mode))
+            return false;
+        if (high - low == 0) {    /* Python returns low as given */
+            *out = v[0].kind == VAL_UNSET ? val_float(low) : v[0];
+            value_incref(*out);
+            return true;
+        }
+        c = (mode - low) / (high - low);
+    }
+    if (u > c) {
+        u = 1.0 - u;
+        c = 1.0 - c;
+        double t = low;
+        low = high;
+        high = t;
+    }
+    *out = val_float(low + (high - low) * sqrt(u * c));
+    return true;
+}
+
+static bool r_lognormvariate(Interp *I, Value self, const Args *a, Value *out)
+{
+    double mu, sigma;
+    if (!two_floats(I, a, "random.lognormvariate", "mu, sigma", 0.0, 1.0, &mu, &sigma))
+        return false;
+    *out = val_float(exp(mu + normal_kinderman(ST(self)) * sigma));
+    return true;
+}
+
+static bool r_vonmisesvariate(Interp *I, Value self, const Args *a, Value *out)
+{
+    double mu, kappa, z;
+    if (!two_floats(I, a, "random.vonmisesvariate", "mu, kappa", 0.0, 0.0, &mu, &kappa))
+        return false;
+    MtState *s = ST(self);
+    if (kappa <= 1e-6) {
+        *out = val_float(2.0 * M_PI * mt_random(s));
+        return true;
+    }
+    double hs = 0.5 / kappa, r = hs + sqrt(1.0 + hs * hs);
+    for (;;) {
+        z = cos(M_PI * mt_random(s));
+        double d = z / (r + z), u2 = mt_random(s);
+        if (u2 < 1.0 - d * d || u2 <= (1.0 - d) * exp(d))
+            break;
+    }
+    double q = 1.0 / r, f = (q + z) / (1.0 + q * z);
+    double th = mt_random(s) > 0.5 ? mu + acos(f) : mu - acos(f);
+    *out = val_float(py_fmod(th, 2.0 * M_PI));
+    return true;
+}
+
+static double gamma_draw(MtState *s, double alpha, double beta)
+{
+    double x;
+    if (alpha > 1.0) {
+        double ainv = sqrt(2.0 * alpha - 1.0), bbb = alpha - log(4.0), ccc = alpha + ainv;
+        for (;;) {
+            double u1 = mt_random(s);
+            if (!(1e-7 < u1 && u1 < 0.9999999))
+                continue;
+            double u2 = 1.0 - mt_random(s);
+            double v = log(u1 / (1.0 - u1)) / ainv;
+            x = alpha * exp(v);
+            double z = u1 * u1 * u2, r = bbb + ccc * v - x;
+            if (r + (1.0 + log(4.5)) - 4.5 * z >= 0.0 || r >= log(z))
+                return x * beta;
+        }
+    }
+    if (alpha == 1.0)
+        return -log(1.0 - mt_random(s)) * beta;
+    for (;;) {
+        double u = mt_random(s), b = (M_E + alpha) / M_E, p = b * u;
+        x = p <= 1.0 ? pow(p, 1.0 / alpha) : -log((b - p) / alpha);
+        double u1 = mt_random(s);
+        if (p > 1.0 ? u1 <= pow(x, alpha - 1.0) : u1 <= exp(-x))
+            return x * beta;
+    }
+}
+
+static bool r_gammavariate(Interp *I, Value self, const Args *a, Value *out)
+{
+    double alpha, beta;
+    if (!two_floats(I, a, "random.gammavariate", "alpha, beta", 0.0, 0.0, &alpha, &beta))
+        return false;
+    if (alpha <= 0.0 || beta <= 0.0)
+        return interp_error(I, ERR_VALUE, "gammavariate: alpha and beta must be > 0.0");
+    *out = val_float(gamma_draw(ST(self), alpha, beta));
+    return true;
+}
+
+static bool r_betavariate(Interp *I, Value self, const Args *a, Value *out)
+{
+    double alpha, beta;
+    if (!two_floats(I, a, "random.betavariate", "alpha, beta", 0.0, 0.0, &alpha, &beta))
+        return false;
+    if (alpha <= 0.0 || beta <= 0.0)
+        return interp_error(I, ERR_VALUE, "gammavariate: alpha and beta must be > 0.0");
+    double y = gamma_draw(ST(self), alpha, 1.0);
+    *out = val_float(y ? y / (y + gamma_draw(ST(self), beta, 1.0)) : 0.0);
+    return true;
+}
+
+static bool r_paretovariate(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v;
+    double alpha;
+    if (!args_parse(I, "random.paretovariate", a, "alpha", &v) || !num(I, v, &alpha))
+        return false;
+    double u = 1.0 - mt_random(ST(self));
+    *out = val_float(pow(u, -1.0 / alpha));
+    return true;
+}
+
+static bool r_weibullvariate(Interp *I, Value self, const Args *a, Value *out)
+{
+    double alpha, beta;
+    if (!two_floats(I, a, "random.weibullvariate", "alpha, beta", 0.0, 0.0, &alpha, &beta))
+        return false;
+    double u = 1.0 - mt_random(ST(self));
+    *out = val_float(alpha * pow(-log(u), 1.0 / beta));
     return true;
 }
 
@@ -552,7 +709,72 @@ static bool r_choices(Interp *I, Value self, const Args *a, Value *out)
     return ok;
 }
 
+/* ---- getstate/setstate: (3, 625 words, gauss_next) as CPython's ---- */
+
+static bool r_getstate(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value none_[1], words, st;
+    if (!args_parse(I, "random.getstate", a, "", none_) || !tuple_new(I, MT_N + 1, &words))
+        return false;
+    MtState *s = ST(self);
+    for (int i = 0; i < MT_N; i++)
+        as_list(words)->items[i] = val_int(s->mt[i]);
+    as_list(words)->items[MT_N] = val_int(s->mti);
+    Value g = s->has_gauss ? val_float(s->gauss_next) : val_none();
+    bool ok = tuple_pack(I, &st, 3, val_int(3), words, g);
+    value_decref(words);
+    if (ok)
+        *out = st;
+    return ok;
+}
+
+static bool r_setstate(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value st;
+    if (!args_parse(I, "random.setstate", a, "state", &st))
+        return false;
+    if (!val_is_obj(st, OBJ_TUPLE) || as_list(st)->len != 3)
+        return interp_error(I, ERR_TYPE, "state vector must be a tuple");
+    Value ver = as_list(st)->items[0], w = as_list(st)->items[1], g = as_list(st)->items[2];
+    if (ver.kind != VAL_INT || ver.as.i != 3)
+        return interp_error(I, ERR_VALUE, "state with version %s passed to Random.setstate() "
+                            "of version 3", ver.kind == VAL_INT ? "other" : "?");
+    if (!val_is_obj(w, OBJ_TUPLE) || as_list(w)->len != MT_N + 1)
+        return interp_error(I, ERR_VALUE, "state vector is the wrong size");
+    MtState tmp;
+    for (int i = 0; i <= MT_N; i++) {
+        Value x = as_list(w)->items[i];
+        if (x.kind != VAL_INT || x.as.i < 0 || x.as.i > 0xffffffffll)
+            return interp_error(I, ERR_TYPE, "state vector items must be integers");
+        if (i < MT_N)
+            tmp.mt[i] = (uint32_t)x.as.i;
+        else if (x.as.i > MT_N)
+            return interp_error(I, ERR_VALUE, "invalid state");
+        else
+            tmp.mti = (int)x.as.i;
+    }
+    tmp.has_gauss = g.kind != VAL_NONE;
+    tmp.gauss_next = 0;
+    if (tmp.has_gauss && !num(I, g, &tmp.gauss_next))
+        return false;
+    *ST(self) = tmp;
+    *out = val_none();
+    return true;
+}
+
+static bool r_Random(Interp *I, Value self, const Args *a, Value *out);
+
 static const Method random_defs[] = {
+    METHOD("random", "Random", r_Random, "Random(x=None)", "A generator of its own (Python's random.Random): the module's functions as methods, seeded with x.\nExample: r = random.Random(5); r.randint(1, 6)"),
+    METHOD("random", "betavariate", r_betavariate, "betavariate(alpha, beta)", "A beta-distributed float in [0, 1] (Python's algorithm).\nExample: random.betavariate(2, 3)"),
+    METHOD("random", "gammavariate", r_gammavariate, "gammavariate(alpha, beta)", "A gamma-distributed float (Python's algorithm).\nExample: random.gammavariate(2.0, 1.0)"),
+    METHOD("random", "getstate", r_getstate, "getstate()", "The generator's state, for setstate().\nExample: st = random.getstate()"),
+    METHOD("random", "lognormvariate", r_lognormvariate, "lognormvariate(mu, sigma)", "A log-normally distributed float.\nExample: random.lognormvariate(0, 1)"),
+    METHOD("random", "paretovariate", r_paretovariate, "paretovariate(alpha)", "A Pareto-distributed float.\nExample: random.paretovariate(3)"),
+    METHOD("random", "setstate", r_setstate, "setstate(state)", "Restores a state returned by getstate().\nExample: random.setstate(st)"),
+    METHOD("random", "triangular", r_triangular, "triangular(low=0.0, high=1.0, mode=None)", "A float from the triangular distribution on [low, high] with the given mode.\nExample: random.triangular(0, 10, 2)"),
+    METHOD("random", "vonmisesvariate", r_vonmisesvariate, "vonmisesvariate(mu, kappa)", "An angle from the von Mises distribution.\nExample: random.vonmisesvariate(0, 1)"),
+    METHOD("random", "weibullvariate", r_weibullvariate, "weibullvariate(alpha, beta)", "A Weibull-distributed float.\nExample: random.weibullvariate(1, 1.5)"),
     METHOD("random", "choice", r_choice, "choice(seq)", "A random element of a non-empty sequence.\nExample: random.choice(['a', 'b', 'c'])"),
     METHOD("random", "choices", r_choices, "choices(population, weights=None, *, cum_weights=None, k=1)", "A list of k elements chosen with replacement (optionally weighted).\nExample: random.choices([0, 1], weights=[0.9, 0.1], k=5)"),
     METHOD("random", "expovariate", r_expovariate, "expovariate(lambd)", "An exponentially distributed float with rate lambd.\nExample: random.expovariate(2.0)"),
@@ -568,6 +790,44 @@ static const Method random_defs[] = {
     METHOD("random", "uniform", r_uniform, "uniform(a, b)", "A random float between a and b.\nExample: random.uniform(-1, 1)"),
     {NULL, {NULL, NULL, NULL, NULL}},
 };
+
+/* A Random instance answers the module's function names as its methods. */
+static bool state_getattr(Interp *I, Value self, const char *name, Value *out, bool *found)
+{
+    *found = false;
+    if (strcmp(name, "Random") == 0)
+        return true;
+    for (const Method *m = random_defs; m->qualname; m++) {
+        if (strcmp(m->def.name, name) == 0) {
+            *found = true;
+            return native_new(I, &m->def, m->qualname, self, out);
+        }
+    }
+    return true;
+}
+
+static bool state_repr(Interp *I, Value self, StrBuf *sb)
+{
+    (void)I;
+    sb_printf(sb, "<random.Random object at %p>", (void *)self.as.o);
+    return true;
+}
+
+static bool r_Random(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value x;
+    (void)self;
+    if (!args_parse(I, "random.Random", a, "x=", &x))
+        return false;
+    MtState *s = malloc(sizeof *s);
+    if (!s)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    if (!seed_from(I, s, x)) {
+        free(s);
+        return false;
+    }
+    return native_obj_new(I, &random_state_class, s, out);
+}
 
 bool pymods_random_create(Interp *I, Value *out)
 {
