@@ -8,6 +8,7 @@
  * interp.h and modules.h only.
  */
 #include <errno.h>
+#include <float.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,12 +82,14 @@ MATH1(asin, asin, false)
 MATH1(asinh, asinh, false)
 MATH1(atan, atan, false)
 MATH1(atanh, atanh, false)
+MATH1(cbrt, cbrt, false)
 MATH1(cos, cos, false)
 MATH1(cosh, cosh, true)
 MATH1(degrees, degrees, false)
 MATH1(erf, erf, false)
 MATH1(erfc, erfc, false)
 MATH1(exp, exp, true)
+MATH1(exp2, exp2, true)
 MATH1(expm1, expm1, true)
 MATH1(fabs, fabs, false)
 MATH1(gamma, tgamma, true)
@@ -181,19 +184,170 @@ static bool m_fmod(Interp *I, Value self, const Args *a, Value *out)
     return true;
 }
 
+/* CPython 3.11's vector_norm: scaled, with lossless squares and sums and a
+ * final differential correction, so hypot/dist round as Python's do. */
+static double vector_norm(size_t n, double *vec, double max, bool found_nan)
+{
+    if (isinf(max))
+        return max;
+    if (found_nan)
+        return NAN;
+    if (max == 0.0 || n <= 1)
+        return max;
+    int max_e;
+    frexp(max, &max_e);
+    if (max_e < -1023) {
+        for (size_t i = 0; i < n; i++)
+            vec[i] /= DBL_MIN;
+        return DBL_MIN * vector_norm(n, vec, max / DBL_MIN, found_nan);
+    }
+    double scale = ldexp(1.0, -max_e), csum = 1.0, frac1 = 0.0, frac2 = 0.0;
+    for (size_t i = 0; i < n; i++) {
+        double x = vec[i] * scale, hi = x * x, lo = fma(x, x, -hi);
+        double sum = csum + hi;
+        frac2 += (csum - sum) + hi;
+        csum = sum;
+        frac1 += lo;
+    }
+    double h = sqrt(csum - 1.0 + (frac1 + frac2));
+    double phi = -h * h, plo = fma(-h, h, -phi), sum = csum + phi;
+    frac2 += (csum - sum) + phi;
+    csum = sum;
+    frac1 += plo;
+    double x = csum - 1.0 + (frac1 + frac2);
+    h += x / (2.0 * h);
+    return h / scale;
+}
+
+/* The norm of n coordinates (p minus q when q is given). */
+static bool norm_of(Interp *I, const Value *p, const Value *q, size_t n, Value *out)
+{
+    double *vec = malloc((n ? n : 1) * sizeof *vec), max = 0;
+    bool found_nan = false;
+    if (!vec)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        double x, y = 0;
+        if (!real(I, p[i], &x) || (q && !real(I, q[i], &y))) {
+            free(vec);
+            return false;
+        }
+        vec[i] = fabs(x - y);
+        found_nan |= isnan(vec[i]);
+        if (vec[i] > max)
+            max = vec[i];
+    }
+    *out = val_float(vector_norm(n, vec, max, found_nan));
+    free(vec);
+    return true;
+}
+
 static bool m_hypot(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
-    double acc = 0;
     if (a->nkw)
         return interp_error(I, ERR_TYPE, "hypot() takes no keyword arguments");
-    for (int i = 0; i < a->npos; i++) {
-        double d;
-        if (!real(I, a->pos[i], &d))
-            return false;
-        acc = hypot(acc, d);
+    return norm_of(I, a->pos, NULL, (size_t)a->npos, out);
+}
+
+static bool m_dist(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[2], p, q;
+    if (!args_parse(I, "math.dist", a, "p, q", v))
+        return false;
+    for (int i = 0; i < 2; i++)
+        if (!val_is_obj(v[i], OBJ_TUPLE) && !val_is_obj(v[i], OBJ_LIST))
+            return interp_error(I, ERR_TYPE, "dist() argument %d must be tuple, not %s", i + 1,
+                                value_type_name(v[i]));
+    p = v[0];
+    q = v[1];
+    if (as_list(p)->len != as_list(q)->len)
+        return interp_error(I, ERR_VALUE, "both points must have the same number of dimensions");
+    return norm_of(I, as_list(p)->items, as_list(q)->items, as_list(p)->len, out);
+}
+
+static bool m_modf(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value x;
+    double d, ip;
+    if (!args_parse(I, "math.modf", a, "x", &x) || !real(I, x, &d))
+        return false;
+    double fp = isinf(d) ? copysign(0.0, d) : modf(d, &ip);
+    if (isinf(d))
+        ip = d;
+    return tuple_pack(I, out, 2, val_float(fp), val_float(ip));
+}
+
+static bool m_frexp(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value x;
+    double d;
+    int e = 0;
+    if (!args_parse(I, "math.frexp", a, "x", &x) || !real(I, x, &d))
+        return false;
+    double m = isfinite(d) ? frexp(d, &e) : d;
+    return tuple_pack(I, out, 2, val_float(m), val_int(e));
+}
+
+static bool m_ldexp(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[2];
+    double x;
+    int64_t e;
+    if (!args_parse(I, "math.ldexp", a, "x, i", v) || !real(I, v[0], &x))
+        return false;
+    if (v[1].kind != VAL_INT && v[1].kind != VAL_BOOL)
+        return interp_error(I, ERR_TYPE, "Expected an int as second argument to ldexp.");
+    e = v[1].kind == VAL_INT ? v[1].as.i : v[1].as.b;
+    double r = ldexp(x, e > 100000 ? 100000 : e < -100000 ? -100000 : (int)e);
+    if (isinf(r) && isfinite(x))
+        return interp_error(I, ERR_OVERFLOW, "math range error");
+    *out = val_float(r);
+    return true;
+}
+
+static bool m_remainder(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    double x, y;
+    if (!two_reals(I, a, "math.remainder", "x, y", &x, &y))
+        return false;
+    if (!isnan(x) && !isnan(y) && (isinf(x) || y == 0))
+        return interp_error(I, ERR_VALUE, "math domain error");
+    *out = val_float(remainder(x, y));
+    return true;
+}
+
+static bool m_nextafter(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    double x, y;
+    if (!two_reals(I, a, "math.nextafter", "x, y", &x, &y))
+        return false;
+    *out = val_float(nextafter(x, y));
+    return true;
+}
+
+static bool m_ulp(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v;
+    double x;
+    if (!args_parse(I, "math.ulp", a, "x", &v) || !real(I, v, &x))
+        return false;
+    x = fabs(x);
+    if (isnan(x) || isinf(x)) {
+        *out = val_float(x);
+        return true;
     }
-    *out = val_float(acc);
+    double x2 = nextafter(x, INFINITY);
+    if (isinf(x2))
+        x2 = x - nextafter(x, -INFINITY), x = 0;
+    *out = val_float(x2 - x);
     return true;
 }
 
@@ -472,12 +626,14 @@ static const NativeDef math_defs[] = {
     {"asinh", m1_asinh, "asinh(x)", "The inverse hyperbolic sine of x.\nExample: math.asinh(0) -> 0.0"},
     {"atan", m1_atan, "atan(x)", "The arc tangent of x, in radians.\nExample: math.atan(1) -> 0.7853981633974483"},
     {"atanh", m1_atanh, "atanh(x)", "The inverse hyperbolic tangent of x.\nExample: math.atanh(0) -> 0.0"},
+    {"cbrt", m1_cbrt, "cbrt(x)", "The cube root of x.\nExample: math.cbrt(27) -> 3.0000000000000004"},
     {"cos", m1_cos, "cos(x)", "The cosine of x (radians).\nExample: math.cos(0) -> 1.0"},
     {"cosh", m1_cosh, "cosh(x)", "The hyperbolic cosine of x.\nExample: math.cosh(0) -> 1.0"},
     {"degrees", m1_degrees, "degrees(x)", "Converts radians to degrees.\nExample: math.degrees(math.pi) -> 180.0"},
     {"erf", m1_erf, "erf(x)", "The error function of x.\nExample: math.erf(0) -> 0.0"},
     {"erfc", m1_erfc, "erfc(x)", "The complementary error function 1 - erf(x).\nExample: math.erfc(0) -> 1.0"},
     {"exp", m1_exp, "exp(x)", "e raised to the power x.\nExample: math.exp(1) -> 2.718281828459045"},
+    {"exp2", m1_exp2, "exp2(x)", "2 raised to the power x.\nExample: math.exp2(3) -> 8.0"},
     {"expm1", m1_expm1, "expm1(x)", "exp(x) - 1, accurate for small x.\nExample: math.expm1(0) -> 0.0"},
     {"fabs", m1_fabs, "fabs(x)", "The absolute value of x as a float.\nExample: math.fabs(-2) -> 2.0"},
     {"gamma", m1_gamma, "gamma(x)", "The Gamma function at x.\nExample: math.gamma(5) -> 24.0"},
@@ -495,6 +651,13 @@ static const NativeDef math_defs[] = {
     {"ceil", m_ceil, "ceil(x)", "The smallest int >= x.\nExample: math.ceil(1.2) -> 2"},
     {"comb", m_comb, "comb(n, k)", "The number of ways to choose k items from n.\nExample: math.comb(5, 2) -> 10"},
     {"copysign", m_copysign, "copysign(x, y)", "x with the sign of y.\nExample: math.copysign(1, -0.0) -> -1.0"},
+    {"dist", m_dist, "dist(p, q)", "The Euclidean distance between points p and q (sequences of coordinates).\nExample: math.dist((0, 0), (3, 4)) -> 5.0"},
+    {"frexp", m_frexp, "frexp(x)", "The mantissa and exponent of x: (m, e) with x == m * 2**e.\nExample: math.frexp(8.0) -> (0.5, 4)"},
+    {"ldexp", m_ldexp, "ldexp(x, i)", "x * 2**i.\nExample: math.ldexp(1, 3) -> 8.0"},
+    {"modf", m_modf, "modf(x)", "The fractional and integer parts of x, as floats.\nExample: math.modf(3.5) -> (0.5, 3.0)"},
+    {"nextafter", m_nextafter, "nextafter(x, y)", "The next float after x towards y.\nExample: math.nextafter(1.0, 2.0) -> 1.0000000000000002"},
+    {"remainder", m_remainder, "remainder(x, y)", "The IEEE 754 remainder of x with respect to y.\nExample: math.remainder(10, 3) -> 1.0"},
+    {"ulp", m_ulp, "ulp(x)", "The value of the least significant bit of the float x.\nExample: math.ulp(1.0) -> 2.220446049250313e-16"},
     {"factorial", m_factorial, "factorial(n)", "n! for an int n >= 0.\nExample: math.factorial(5) -> 120"},
     {"floor", m_floor, "floor(x)", "The largest int <= x.\nExample: math.floor(-1.5) -> -2"},
     {"fmod", m_fmod, "fmod(x, y)", "The C remainder of x / y (sign of x).\nExample: math.fmod(-7, 3) -> -1.0"},
