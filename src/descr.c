@@ -1,5 +1,6 @@
 /* descr.c - staticmethod, classmethod and property for user classes: the
- * wrappers and what attribute lookup does with them (descr_get/descr_set,
+ * wrappers, user descriptors (__get__/__set__), and what attribute lookup
+ * does with them (descr_get/descr_set,
  * called by value_attr.c).  Part of the language core (see object.h).
  */
 #include <stdlib.h>
@@ -116,6 +117,13 @@ static bool bind(Interp *I, Value fn, Value self, Value *out)
 bool descr_get(Interp *I, Value attr, Value obj, ObjType *cls, Value *out, bool *handled)
 {
     *handled = false;
+    Value get;
+    if (val_is_obj(attr, OBJ_INSTANCE) &&   /* a user descriptor: __get__(obj or None, cls) */
+        type_lookup(((ObjInstance *)attr.as.o)->cls, "__get__", &get)) {
+        Value args[3] = {attr, obj.kind == VAL_UNSET ? val_none() : obj, val_obj(&cls->obj)};
+        *handled = true;
+        return interp_call(I, get, 3, args, out);
+    }
     if (!val_is_obj(attr, OBJ_NATIVE_OBJ))
         return true;
     Descr *d = ((ObjNativeObj *)attr.as.o)->data;
@@ -143,7 +151,19 @@ bool descr_set(Interp *I, Value obj, const char *name, Value v, bool *handled)
     Value attr, r;
     *handled = false;
     ObjType *cls = ((ObjInstance *)obj.as.o)->cls;
-    if (!type_lookup(cls, name, &attr) || !native_obj_is(attr, &property_class))
+    if (!type_lookup(cls, name, &attr))
+        return true;
+    Value set;
+    if (val_is_obj(attr, OBJ_INSTANCE) &&   /* a user data descriptor: __set__(obj, v) */
+        type_lookup(((ObjInstance *)attr.as.o)->cls, "__set__", &set)) {
+        Value args[3] = {attr, obj, v};
+        *handled = true;
+        if (!interp_call(I, set, 3, args, &r))
+            return false;
+        value_decref(r);
+        return true;
+    }
+    if (!native_obj_is(attr, &property_class))
         return true;
     Descr *d = native_obj_data(attr, &property_class);
     *handled = true;

@@ -290,6 +290,27 @@ static bool getattr_common(Interp *I, Value obj, const char *name, Value *out, b
     }
     if (strcmp(name, "__qualname__") == 0 && val_is_obj(obj, OBJ_TYPE))
         return str_from_cstr(I, ((ObjType *)obj.as.o)->name, out);
+    if (strcmp(name, "__doc__") == 0 && val_is_obj(obj, OBJ_FUNC)) {
+        const Node *n = ((ObjFunc *)obj.as.o)->node, *first;   /* the docstring, raw */
+        if (n->kind == NODE_DEF && n->u.func.body && n->u.func.body->kind == NODE_BLOCK &&
+            n->u.func.body->u.block.stmts.n > 0 &&
+            (first = n->u.func.body->u.block.stmts.items[0])->kind == NODE_EXPR_STMT &&
+            first->u.expr_stmt.value->kind == NODE_STR)
+            return str_new(I, first->u.expr_stmt.value->u.str.s,
+                          first->u.expr_stmt.value->u.str.len, out);
+        *out = val_none();
+        return true;
+    }
+    if (strcmp(name, "__dict__") == 0 && val_is_obj(obj, OBJ_FUNC)) {
+        ObjFunc *f = (ObjFunc *)obj.as.o;     /* the attributes, made on first use */
+        if (f->dict.kind != VAL_OBJ && !dict_new(I, &f->dict))
+            return false;
+        value_incref(f->dict);
+        *out = f->dict;
+        return true;
+    }
+    if (strcmp(name, "__module__") == 0 && val_is_obj(obj, OBJ_FUNC))
+        return str_from_cstr(I, "__main__", out);
     if (strcmp(name, "__qualname__") == 0 && val_is_obj(obj, OBJ_FUNC)) {
         char q[160];
         func_qualname((ObjFunc *)obj.as.o, q, sizeof q);
