@@ -1,10 +1,11 @@
-/* nn_layer_conv.c - Conv2D (NHWC, im2col + one GEMM per batch) and
+/* nn_layer_conv.c - Conv2D (NHWC, im2col + one GEMM per batch, through the
+ * Dense layers' GEMM policy, which never wakes OpenBLAS's own threads) and
  * MaxPooling2D, as Keras: kernel (kh, kw, in, filters), 'same' padding puts
  * the extra row/column at the bottom/right (TensorFlow's rule), max pooling
  * with 'same' ignores the padded cells.
  */
 #include "nn_layer.h"
-#include "nn_train_fast.h"   /* nn_train_colsum */
+#include "nn_train_fast.h"   /* the training GEMM policy, nn_train_colsum */
 
 #include <float.h>
 #include <string.h>
@@ -111,7 +112,7 @@ void nn_conv2d_forward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x,
     float *z = L->z ? L->z : L->out;
     const float *W = nn_weight_ptr(m, L, 0);                       /* (K, F) */
     im2col(L, x, L->aux, B);
-    nn_gemm_f32(ctx, false, false, rows, F, K, 1.0f, L->aux, K, W, F, 0.0f, z, F);
+    nn_train_gemm(ctx, false, false, rows, F, K, L->aux, K, W, F, z, F);
     nn_bias_act(L, z, L->out, L->nw > 1 ? nn_weight_ptr(m, L, 1) : NULL, rows, F);
 }
 
@@ -123,14 +124,13 @@ void nn_conv2d_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x
     if (!L->skip_act_backward)
         nn_act_backward(L->cfg.activation, L->cfg.act_alpha, L->z, L->out, dy, rows, F);
     if (L->cfg.trainable) {
-        nn_gemm_f32(ctx, true, false, K, F, rows, 1.0f, L->aux, K, dy, F, 0.0f,
-                    nn_grad_ptr(m, L, 0), F);
+        nn_train_gemm(ctx, true, false, K, F, rows, L->aux, K, dy, F, nn_grad_ptr(m, L, 0), F);
         if (L->nw > 1)
             nn_train_colsum(dy, rows, F, nn_grad_ptr(m, L, 1));
     }
     if (dx) {
-        nn_gemm_f32(ctx, false, true, rows, K, F, 1.0f, dy, F, nn_weight_ptr(m, L, 0), F, 0.0f,
-                    m->scratch, K);
+        nn_train_gemm(ctx, false, true, rows, K, F, dy, F, nn_weight_ptr(m, L, 0), F, m->scratch,
+                      K);
         col2im(L, m->scratch, dx, B);
     }
 }
