@@ -163,4 +163,9 @@ NnTensor *nn_linalg_det(NnCtx *ctx, const NnTensor *a);      /* (..., n, n) -> (
 NnTensor *nn_linalg_solve(NnCtx *ctx, const NnTensor *a, const NnTensor *b);
 
 
+/* Added for numpy: nn_reduce with numpy's summation order and rounding for
+ * float NN_SUM/NN_MEAN/NN_VAR/NN_STD (nn_reduce_np.c); other ops as nn_reduce. */
+NnTensor *nn_reduce_np(NnCtx *ctx, NnReduceOp op, const NnTensor *a, const int *axes, int naxes,
+                       bool keepdims, NnDType dt, int ddof);
+
 #endif

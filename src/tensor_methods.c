@@ -104,7 +104,8 @@ bool tensor_reduce(Interp *I, NnReduceOp op, Value a, Value axis, Value keepdims
     }
     NnDType dt = reduce_dtype(op, t->dtype, fl == TENSOR_TF);
     bool int_mean = fl == TENSOR_TF && op == NN_MEAN && !nn_dtype_is_float(t->dtype);
-    NnTensor *r = nn_reduce(interp_nn(I), op, t, axes, naxes, keep, int_mean ? NN_F64 : dt, ddof);
+    NnTensor *r = (fl == TENSOR_NP ? nn_reduce_np : nn_reduce)(interp_nn(I), op, t, axes, naxes, keep,
+                                                              int_mean ? NN_F64 : dt, ddof);
     r = ad_reduce(I, r, op, t, axes, naxes, keep, ddof);
     if (r && int_mean) {   /* TF: the mean of ints is an int (truncated) */
         NnTensor *c = nn_tensor_cast(interp_nn(I), r, t->dtype);
