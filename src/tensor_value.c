@@ -444,6 +444,8 @@ static NnDType result_dtype(Operand *a, Operand *b, bool tf)
 {
     NnDType da = a->t ? a->t->dtype : py_dtype(a->num, tf);
     NnDType db = b->t ? b->t->dtype : py_dtype(b->num, tf);
+    if (!tf && (!a->t || a->t->ndim == 0) && (!b->t || b->t->ndim == 0))
+        return nn_promote(da, db);  /* numpy 1.24: scalars alone promote fully (f32 + 1.0 -> f64) */
     if (!tf) {  /* numpy 1.24: 0-d operands are weak against arrays */
         if (a->t && a->t->ndim == 0 && b->t && b->t->ndim > 0)
             a->weak = true;
