@@ -1,7 +1,8 @@
 /* nn_layer.c - the Sequential model: layer configs and names, shape
  * inference, the parameter blocks and the weight views, get/set weights,
- * snapshots.  Kernels live in nn_layer_dense.c, nn_layer_conv.c and
- * nn_layer_norm.c; compile and the optimizer in nn_optim.c.
+ * snapshots.  Kernels live in nn_layer_dense.c, nn_layer_conv.c,
+ * nn_layer_pool.c and nn_layer_norm.c; compile and the optimizer in
+ * nn_optim.c.
  */
 #include "nn_layer.h"
 
@@ -12,10 +13,12 @@
 static const char *const class_names[NN_LAYER_KIND_COUNT] = {
     "InputLayer", "Dense", "Activation", "Softmax", "ReLU", "Dropout",
     "BatchNormalization", "Flatten", "Reshape", "Conv2D", "MaxPooling2D",
+    "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
 };
 static const char *const base_names[NN_LAYER_KIND_COUNT] = {
     "input", "dense", "activation", "softmax", "re_lu", "dropout",
     "batch_normalization", "flatten", "reshape", "conv2d", "max_pooling2d",
+    "average_pooling2d", "global_average_pooling2d", "global_max_pooling2d",
 };
 
 const char *nn_layer_class_name(NnLayerKind k)
@@ -48,8 +51,9 @@ void nn_layer_config_init(NnLayerConfig *c, NnLayerKind kind)
     c->use_bias = true;
     c->kernel_init.kind = NN_INIT_GLOROT_UNIFORM;
     c->bias_init.kind = NN_INIT_ZEROS;
-    c->kernel[0] = c->kernel[1] = kind == NN_LAYER_MAXPOOL2D ? 2 : 1;
-    c->strides[0] = c->strides[1] = kind == NN_LAYER_MAXPOOL2D ? 0 : 1;
+    bool pool = kind == NN_LAYER_MAXPOOL2D || kind == NN_LAYER_AVGPOOL2D;
+    c->kernel[0] = c->kernel[1] = pool ? 2 : 1;
+    c->strides[0] = c->strides[1] = pool ? 0 : 1;
     c->momentum = 0.99;
     c->epsilon = 1e-3;
     c->center = c->scale = true;
@@ -144,6 +148,7 @@ static NnStatus check_config(NnCtx *ctx, const NnLayerConfig *c)
                             (long long)c->units);
         /* fall through */
     case NN_LAYER_MAXPOOL2D:
+    case NN_LAYER_AVGPOOL2D:
         if (c->kernel[0] <= 0 || c->kernel[1] <= 0 || c->strides[0] < 0 || c->strides[1] < 0)
             return nn_error(ctx, NN_EARG, "%s: kernel size and strides must be positive",
                             nn_layer_class_name(c->kind));
@@ -255,7 +260,9 @@ static int64_t shape_numel(int ndim, const int64_t *s)
 
 static int64_t conv_out(int64_t in, int64_t k, int64_t s, bool same)
 {
-    return same ? (in + s - 1) / s : (in - k) / s + 1;
+    if (same)
+        return (in + s - 1) / s;
+    return in < k ? 0 : (in - k) / s + 1;     /* no window fits: none (C division truncates) */
 }
 
 static NnStatus infer_spatial(NnCtx *ctx, NnLayer *L)
@@ -283,6 +290,26 @@ static NnStatus infer_spatial(NnCtx *ctx, NnLayer *L)
     L->out_shape[0] = L->oh;
     L->out_shape[1] = L->ow;
     L->out_shape[2] = L->oc;
+    return NN_OK;
+}
+
+/* GlobalAveragePooling2D / GlobalMaxPooling2D: (H, W, C) -> (C) or (1, 1, C). */
+static NnStatus infer_global(NnCtx *ctx, NnLayer *L)
+{
+    if (L->in_ndim != 3) {
+        char a[96];
+        return nn_error(ctx, NN_EDIM, "Input 0 of layer \"%s\" is incompatible with the layer: "
+                        "expected ndim=4, found ndim=%d. Full shape received: %s", L->cfg.name,
+                        L->in_ndim + 1, nn_shape_none_str(L->in_ndim, L->in_shape, a, sizeof a));
+    }
+    L->ih = L->in_shape[0];
+    L->iw = L->in_shape[1];
+    L->ic = L->oc = L->in_shape[2];
+    L->oh = L->ow = 1;
+    L->pad_t = L->pad_l = 0;
+    L->out_ndim = L->cfg.keepdims ? 3 : 1;
+    L->out_shape[0] = L->out_shape[1] = 1;
+    L->out_shape[L->out_ndim - 1] = L->ic;
     return NN_OK;
 }
 
@@ -340,7 +367,12 @@ NnStatus nn_layer_infer(NnCtx *ctx, NnLayer *L, int ndim, const int64_t *shape)
         break;
     case NN_LAYER_CONV2D:
     case NN_LAYER_MAXPOOL2D:
+    case NN_LAYER_AVGPOOL2D:
         st = infer_spatial(ctx, L);
+        break;
+    case NN_LAYER_GLOBAL_AVGPOOL2D:
+    case NN_LAYER_GLOBAL_MAXPOOL2D:
+        st = infer_global(ctx, L);
         break;
     case NN_LAYER_BATCHNORM:
     case NN_LAYER_SOFTMAX:

@@ -163,4 +163,12 @@ void nn_model_forward(NnCtx *ctx, NnModel *m, const float *x, int64_t B, bool tr
 NnStatus nn_model_loss_grad(NnCtx *ctx, NnModel *m, const NnTensor *x, const NnTensor *y,
                             bool training, double *loss);
 
+/* nn_layer_pool.c: AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D.
+ * Forward keeps x in L->aux (GlobalMaxPooling2D's backward reads it: the
+ * caller's x stays valid until the backward, as every layer input does);
+ * backward takes x, or NULL for the one kept. */
+bool nn_pool_kind(NnLayerKind k);
+void nn_pool_forward(NnLayer *L, const float *x, int64_t B);
+void nn_pool_backward(const NnLayer *L, const float *x, const float *dy, float *dx, int64_t B);
+
 #endif

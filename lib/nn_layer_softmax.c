@@ -3,6 +3,11 @@
  * y = exp(x - max) / sum(exp(x - max)) along the axis, and the backward
  * dx = y * (dy - sum(dy * y)) along it.  The last axis goes through the
  * row kernels of nn_layer_dense.c.  Part of the model runtime.
+ *
+ * The pooling layers of nn_layer_pool.c (AveragePooling2D and the global
+ * poolings) take the same way out of the row kernels: the layer loops send
+ * every kind without a kernel of its own to nn_actlayer_forward/backward,
+ * which hand the layers this file claims to the functions below.
  */
 #include "nn_layer.h"
 
@@ -23,6 +28,8 @@ bool nn_softmax_axis_valid(const NnLayerConfig *c, int in_ndim)
 
 bool nn_softmax_strided(const NnLayer *L)
 {
+    if (nn_pool_kind(L->cfg.kind))
+        return true;
     return L->cfg.kind == NN_LAYER_SOFTMAX && feature_axis(L) != L->in_ndim - 1;
 }
 
@@ -41,6 +48,11 @@ static void geometry(const NnLayer *L, int64_t B, int64_t *outer, int64_t *n, in
 
 void nn_softmax_strided_forward(const NnLayer *L, const float *x, float *y, int64_t B)
 {
+    if (nn_pool_kind(L->cfg.kind)) {
+        /* y is L->out; the layer is the caller's own (non-const) layer */
+        nn_pool_forward((NnLayer *)L, x, B);
+        return;
+    }
     int64_t outer, n, inner;
     geometry(L, B, &outer, &n, &inner);
     for (int64_t o = 0; o < outer; o++)
@@ -60,6 +72,10 @@ void nn_softmax_strided_forward(const NnLayer *L, const float *x, float *y, int6
 void nn_softmax_strided_backward(const NnLayer *L, const float *y, const float *dy, float *dx,
                                  int64_t B)
 {
+    if (nn_pool_kind(L->cfg.kind)) {
+        nn_pool_backward(L, NULL, dy, dx, B);
+        return;
+    }
     int64_t outer, n, inner;
     geometry(L, B, &outer, &n, &inner);
     for (int64_t o = 0; o < outer; o++)

@@ -47,6 +47,7 @@ typedef enum {
     NN_LAYER_INPUT, NN_LAYER_DENSE, NN_LAYER_ACTIVATION, NN_LAYER_SOFTMAX,
     NN_LAYER_RELU, NN_LAYER_DROPOUT, NN_LAYER_BATCHNORM, NN_LAYER_FLATTEN,
     NN_LAYER_RESHAPE, NN_LAYER_CONV2D, NN_LAYER_MAXPOOL2D,
+    NN_LAYER_AVGPOOL2D, NN_LAYER_GLOBAL_AVGPOOL2D, NN_LAYER_GLOBAL_MAXPOOL2D,
     NN_LAYER_KIND_COUNT
 } NnLayerKind;
 
@@ -101,8 +102,8 @@ typedef struct NnLayerConfig {
     bool use_bias;
     NnInit kernel_init, bias_init;
     NnRegularizer kernel_reg, bias_reg;
-    /* Conv2D / MaxPooling2D */
-    int kernel[2], strides[2];  /* MaxPooling2D: kernel = pool_size, strides 0 = pool_size */
+    /* Conv2D / MaxPooling2D / AveragePooling2D */
+    int kernel[2], strides[2];  /* pooling: kernel = pool_size, strides 0 = pool_size */
     bool same_padding;
     /* Dropout */
     double rate;
@@ -118,10 +119,13 @@ typedef struct NnLayerConfig {
      * On any other first layer, ndim > 0 means input_shape= was given. */
     int ndim;
     int64_t shape[NN_MAXDIM];
+    /* GlobalAveragePooling2D / GlobalMaxPooling2D: output (1, 1, C) instead of (C) */
+    bool keepdims;
 } NnLayerConfig;
 
 /* Keras defaults for the kind (units 0, glorot_uniform, zeros, rate 0,
- * momentum 0.99, epsilon 1e-3, pool 2x2, strides 1 (conv) / pool size). */
+ * momentum 0.99, epsilon 1e-3, pool 2x2, strides 1 (conv) / pool size,
+ * keepdims false). */
 void nn_layer_config_init(NnLayerConfig *c, NnLayerKind kind);
 
 /* ---------------------------------------------------------------- compile */

@@ -88,6 +88,7 @@ static json_object *layer_json(const NnLayerConfig *c)
             break;
         /* fall through */
     case NN_LAYER_MAXPOOL2D:
+    case NN_LAYER_AVGPOOL2D:
         ADD(k, c->kind == NN_LAYER_CONV2D ? "kernel_size" : "pool_size",
             jshape(2, (int64_t[]){ c->kernel[0], c->kernel[1] }));
         /* strides 0 means "the pool size" in the config; Keras writes the
@@ -99,6 +100,11 @@ static json_object *layer_json(const NnLayerConfig *c)
     case NN_LAYER_ACTIVATION:
         ADD(k, "activation", json_object_new_string(nn_activation_name(c->activation)));
         ADD(k, "activation_alpha", json_object_new_double(c->act_alpha));
+        break;
+    case NN_LAYER_GLOBAL_AVGPOOL2D:
+    case NN_LAYER_GLOBAL_MAXPOOL2D:
+        ADD(k, "data_format", json_object_new_string("channels_last"));
+        ADD(k, "keepdims", json_object_new_boolean(c->keepdims));
         break;
     case NN_LAYER_SOFTMAX:
         ADD(k, "axis", json_object_new_int(c->axis));
@@ -606,6 +612,7 @@ static NnStatus layer_read(Reader *r, json_object *lo, NnLayerConfig *c)
         (st = jstr(r, k, "padding", &pad)) || (st = jnum(r, k, "rate", &c->rate)) ||
         (st = jnum(r, k, "momentum", &c->momentum)) || (st = jnum(r, k, "epsilon", &c->epsilon)) ||
         (st = jbool(r, k, "center", &c->center)) || (st = jbool(r, k, "scale", &c->scale)) ||
+        (st = jbool(r, k, "keepdims", &c->keepdims)) ||
         (st = jint(r, k, "axis", -8, 8, &axis)) || (st = jnum(r, k, "max_value", &c->max_value)) ||
         (st = jnum(r, k, "negative_slope", &c->negative_slope)) ||
         (st = jnum(r, k, "threshold", &c->threshold)) ||

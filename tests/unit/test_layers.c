@@ -365,6 +365,139 @@ static void grad_conv_pool(void **state)
         }
 }
 
+/* AveragePooling2D ('valid' and 'same', strides 1, 2 and the pool size),
+ * GlobalAveragePooling2D and GlobalMaxPooling2D (keepdims or not): their
+ * backward passes carry the gradients of the Dense layer below them. */
+static void grad_pool_layers(void **state)
+{
+    NnCtx *ctx = *state;
+    NnLayerConfig c;
+    int64_t img[3] = { 7, 6, 2 };
+    for (int same = 0; same < 2; same++)
+        for (int s = 0; s <= 2; s++) {
+            nn_layer_config_init(&c, NN_LAYER_AVGPOOL2D);
+            c.kernel[0] = 3, c.kernel[1] = 2;
+            c.strides[0] = c.strides[1] = s;
+            c.same_padding = same;
+            grad_sandwich(ctx, &c, 3, img, 3, true, 2e-2);
+        }
+    for (int keep = 0; keep < 2; keep++) {
+        nn_layer_config_init(&c, NN_LAYER_GLOBAL_AVGPOOL2D);
+        c.keepdims = keep;
+        grad_sandwich(ctx, &c, 3, img, 3, true, 2e-2);
+        nn_layer_config_init(&c, NN_LAYER_GLOBAL_MAXPOOL2D);
+        c.keepdims = keep;
+        grad_sandwich(ctx, &c, 3, img, 3, true, 2e-2);
+    }
+}
+
+/* Keras's names and output shapes after AveragePooling2D() on (None, 10,
+ * 8, 3) -> (5, 4, 3): AveragePooling2D() (2x2, 'valid') -> (2, 2, 3),
+ * AveragePooling2D(3, 2, 'same') (ceil(5/2), ceil(4/2)) -> (3, 2, 3),
+ * GlobalAveragePooling2D(keepdims=True) -> (1, 1, 3), GlobalMaxPooling2D()
+ * -> (3); no weights; a 2-D input is rejected naming the layer and ndims. */
+static void pool_shapes(void **state)
+{
+    NnCtx *ctx = *state;
+    const NnLayerKind kinds[4] = { NN_LAYER_AVGPOOL2D, NN_LAYER_AVGPOOL2D,
+                                   NN_LAYER_GLOBAL_AVGPOOL2D, NN_LAYER_GLOBAL_MAXPOOL2D };
+    const char *names[4] = { "average_pooling2d_1", "average_pooling2d_1",
+                             "global_average_pooling2d", "global_max_pooling2d" };
+    const int64_t want[4][3] = { { 2, 2, 3 }, { 3, 2, 3 }, { 1, 1, 3 }, { 3 } };
+    const int want_nd[4] = { 3, 3, 3, 1 };
+    NnLayerConfig c;
+    for (int i = 0; i < 4; i++) {
+        NnModel *m = nn_model_new(ctx);
+        nn_layer_config_init(&c, NN_LAYER_AVGPOOL2D);
+        add(ctx, m, &c);
+        nn_layer_config_init(&c, kinds[i]);
+        if (i == 1) {
+            c.kernel[0] = c.kernel[1] = 3;
+            c.strides[0] = c.strides[1] = 2;
+            c.same_padding = true;
+        }
+        c.keepdims = i == 2;
+        add(ctx, m, &c);
+        int64_t in[3] = { 10, 8, 3 }, s[8];
+        int nd;
+        assert_int_equal(nn_model_build(ctx, m, 3, in), NN_OK);
+        assert_string_equal(nn_model_layer_config(m, 0)->name, "average_pooling2d");
+        assert_string_equal(nn_model_layer_config(m, 1)->name, names[i]);
+        nn_model_layer_output_shape(m, 1, &nd, s);
+        assert_int_equal(nd, want_nd[i]);
+        for (int d = 0; d < nd; d++)
+            assert_int_equal(s[d], want[i][d]);
+        assert_int_equal(nn_model_count_params(m), 0);
+        nn_model_free(m);
+    }
+    NnModel *m = nn_model_new(ctx);
+    nn_layer_config_init(&c, NN_LAYER_GLOBAL_MAXPOOL2D);
+    add(ctx, m, &c);
+    int64_t flat = 5;
+    assert_int_equal(nn_model_build(ctx, m, 1, &flat), NN_EDIM);
+    assert_non_null(strstr(nn_errmsg(ctx), "\"global_max_pooling2d\""));
+    assert_non_null(strstr(nn_errmsg(ctx), "expected ndim=4, found ndim=2"));
+    nn_model_free(m);
+}
+
+/* One pooling layer called on x (shape xs) with d loss / d y = 1: y and dx
+ * against hand-derived values. */
+static void pool_call(NnCtx *ctx, NnLayerConfig *c, const int64_t *xs, const float *x,
+                      const float *want_y, int64_t ny, const float *want_dx)
+{
+    NnModel *m = nn_model_new(ctx);
+    add(ctx, m, c);
+    NnTensor *xt = tensor(ctx, 4, xs, x), *dx = NULL;
+    NnTrace *tr = NULL;
+    NnTensor *y = nn_model_call(ctx, m, xt, true, &tr);
+    assert_non_null(y);
+    assert_int_equal(nn_tensor_numel(y), ny);
+    for (int64_t i = 0; i < ny; i++)
+        assert_float_equal(((float *)nn_tensor_data(y))[i], want_y[i], 1e-6);
+    NnTensor *g = nn_tensor_new(ctx, NN_F32, y->ndim, y->shape);
+    for (int64_t i = 0; i < ny; i++)
+        ((float *)nn_tensor_data(g))[i] = 1;
+    assert_int_equal(nn_model_call_backward(ctx, m, tr, g, &dx), NN_OK);
+    for (int64_t i = 0; i < nn_tensor_numel(xt); i++)
+        assert_float_equal(((float *)nn_tensor_data(dx))[i], want_dx[i], 1e-6);
+    nn_tensor_unref(g);
+    nn_tensor_unref(dx);
+    nn_tensor_unref(y);
+    nn_tensor_unref(xt);
+    nn_trace_free(ctx, tr);
+    nn_model_free(m);
+}
+
+/* x = [[1 2 3] [4 5 6] [7 8 9]]: AveragePooling2D(2, padding='same') keeps
+ * ceil(3/2) = 2 rows and columns, padding at the bottom/right left out of
+ * the mean: (1+2+4+5)/4 = 3, (3+6)/2 = 4.5, (7+8)/2 = 7.5, 9/1 = 9, and
+ * each pixel gets 1/count of its window; 'valid' keeps the first window
+ * only.  GlobalAveragePooling2D: 45/9 = 5, dx = 1/9.  GlobalMaxPooling2D of
+ * [1 3 3 2]: 3, the gradient shared by the two maxima (tf.reduce_max's). */
+static void pool_values(void **state)
+{
+    NnCtx *ctx = *state;
+    NnLayerConfig c;
+    const int64_t xs[4] = { 1, 3, 3, 1 }, ts[4] = { 1, 2, 2, 1 };
+    const float x[9] = { 1, 2, 3, 4, 5, 6, 7, 8, 9 }, t[4] = { 1, 3, 3, 2 };
+    const float same_y[4] = { 3, 4.5f, 7.5f, 9 };
+    const float same_dx[9] = { .25f, .25f, .5f, .25f, .25f, .5f, .5f, .5f, 1 };
+    const float valid_dx[9] = { .25f, .25f, 0, .25f, .25f, 0, 0, 0, 0 };
+    float ninth[9], mean = 5, three = 3;
+    for (int i = 0; i < 9; i++)
+        ninth[i] = 1.0f / 9;
+    nn_layer_config_init(&c, NN_LAYER_AVGPOOL2D);
+    c.same_padding = true;
+    pool_call(ctx, &c, xs, x, same_y, 4, same_dx);
+    nn_layer_config_init(&c, NN_LAYER_AVGPOOL2D);
+    pool_call(ctx, &c, xs, x, same_y, 1, valid_dx);
+    nn_layer_config_init(&c, NN_LAYER_GLOBAL_AVGPOOL2D);
+    pool_call(ctx, &c, xs, x, &mean, 1, ninth);
+    nn_layer_config_init(&c, NN_LAYER_GLOBAL_MAXPOOL2D);
+    c.keepdims = true;
+    pool_call(ctx, &c, ts, t, &three, 1, (const float[4]){ 0, .5f, .5f, 0 });
+}
+
 /* ---------------------------------------------------------------- fused vs unfused, values */
 
 static void fused_vs_unfused(void **state)
@@ -477,6 +610,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(grad_losses, setup, teardown),
         cmocka_unit_test_setup_teardown(grad_layers, setup, teardown),
         cmocka_unit_test_setup_teardown(grad_conv_pool, setup, teardown),
+        cmocka_unit_test_setup_teardown(grad_pool_layers, setup, teardown),
+        cmocka_unit_test_setup_teardown(pool_shapes, setup, teardown),
+        cmocka_unit_test_setup_teardown(pool_values, setup, teardown),
         cmocka_unit_test_setup_teardown(fused_vs_unfused, setup, teardown),
         cmocka_unit_test_setup_teardown(keras_values, setup, teardown),
         cmocka_unit_test_setup_teardown(init_stats, setup, teardown),
