@@ -936,6 +936,14 @@ static bool make_layers(Interp *I, Value k)
          "The input of a model: Input(shape=(784,)) (the batch axis excluded)."},
         {NULL, NULL, NULL, NULL},
     };
+    /* Keras's short names: the same classes */
+    static const char *const short_names[][2] = {
+        { "MaxPool2D", "MaxPooling2D" }, { "AvgPool2D", "AveragePooling2D" },
+        { "GlobalAvgPool2D", "GlobalAveragePooling2D" },
+        { "GlobalMaxPool2D", "GlobalMaxPooling2D" },
+    };
+    for (size_t i = 0; ok && i < sizeof short_names / sizeof short_names[0]; i++)
+        ok = alias(I, m, short_names[i][0], short_names[i][1]);
     ok = ok && module_add_natives(I, m, input_def) && module_add_natives(I, k, input_def);
     value_decref(m);
     return ok;

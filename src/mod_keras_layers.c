@@ -1,6 +1,7 @@
 /* mod_keras_layers.c - the keras.layers classes: Dense, Activation, Softmax,
  * ReLU, Dropout, BatchNormalization, Flatten, Reshape, Conv2D, MaxPooling2D,
- * InputLayer (and keras.Input).  A layer value holds an NnLayerConfig; once
+ * AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D, InputLayer
+ * (and keras.Input).  A layer value holds an NnLayerConfig; once
  * added to a Sequential model it also points at its model, so get_weights,
  * output_shape and count_params read the model's blocks.
  *
@@ -21,6 +22,8 @@ static const char *const layer_modules[NN_LAYER_KIND_COUNT] = {
     "keras.layers.regularization.dropout", "keras.layers.normalization.batch_normalization",
     "keras.layers.reshaping.flatten", "keras.layers.reshaping.reshape",
     "keras.layers.convolutional.conv2d", "keras.layers.pooling.max_pooling2d",
+    "keras.layers.pooling.average_pooling2d", "keras.layers.pooling.global_average_pooling2d",
+    "keras.layers.pooling.global_max_pooling2d",
 };
 
 static void layer_finalize(void *data)
@@ -37,7 +40,7 @@ static const char *const layer_attrs[] = {
     "name", "trainable", "units", "activation", "use_bias", "input_shape", "output_shape",
     "weights", "trainable_weights", "non_trainable_weights", "kernel", "bias", "built",
     "rate", "filters", "kernel_size", "strides", "padding", "pool_size", "momentum",
-    "epsilon", "axis", "target_shape", "dtype", NULL,
+    "epsilon", "axis", "target_shape", "dtype", "keepdims", "data_format", NULL,
 };
 
 #define LAYER_CLASS(NAME, DOC) { .name = NAME, .finalize = layer_finalize, \
@@ -61,6 +64,21 @@ static const NativeClass layer_classes[NN_LAYER_KIND_COUNT] = {
                 "activation=None): 2-D convolution over NHWC images."),
     LAYER_CLASS("MaxPooling2D", "MaxPooling2D(pool_size=(2, 2), strides=None, "
                 "padding='valid')."),
+    LAYER_CLASS("AveragePooling2D", "AveragePooling2D(pool_size=(2, 2), strides=None, "
+                "padding='valid', data_format=None): the mean of each pool_size window of "
+                "(batch, height, width, channels) images, moved by strides (None: pool_size). "
+                "padding='same' keeps ceil(size / stride) pixels and leaves the padded cells "
+                "out of the mean, as TensorFlow does.  Alias: AvgPool2D.\n"
+                "    model.add(tf.keras.layers.AveragePooling2D((2, 2)))"),
+    LAYER_CLASS("GlobalAveragePooling2D", "GlobalAveragePooling2D(data_format=None, "
+                "keepdims=False): the mean over height and width of each channel, "
+                "(None, H, W, C) -> (None, C), or (None, 1, 1, C) with keepdims=True; often "
+                "used instead of Flatten after Conv2D.  Alias: GlobalAvgPool2D.\n"
+                "    x = tf.keras.layers.GlobalAveragePooling2D()(x)"),
+    LAYER_CLASS("GlobalMaxPooling2D", "GlobalMaxPooling2D(data_format=None, keepdims=False): "
+                "the max over height and width of each channel, (None, H, W, C) -> (None, C), "
+                "or (None, 1, 1, C) with keepdims=True.  Alias: GlobalMaxPool2D.\n"
+                "    x = tf.keras.layers.GlobalMaxPooling2D()(x)"),
 };
 
 const NativeClass *keras_layer_class(NnLayerKind k) { return &layer_classes[k]; }
@@ -424,6 +442,65 @@ static bool l_maxpool(Interp *I, Value self, const Args *a, Value *out)
     return finish(I, &c, hi, out);
 }
 
+/* data_format=: channels_last (the default, None) is the only layout. */
+static bool data_format_arg(Interp *I, const char *fname, Value v)
+{
+    const char *df;
+    if (v.kind == VAL_UNSET || v.kind == VAL_NONE)
+        return true;
+    if (!arg_str(I, fname, "data_format", v, &df))
+        return false;
+    if (strcmp(df, "channels_last") == 0)
+        return true;
+    if (strcmp(df, "channels_first") == 0)
+        return interp_error(I, ERR_VALUE, "%s: data_format='channels_first' is not supported "
+                            "(images are (batch, height, width, channels))", fname);
+    return interp_error(I, ERR_VALUE, "The `data_format` argument must be one of "
+                        "\"channels_first\", \"channels_last\". Received: %s", df);
+}
+
+static bool l_avgpool(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    Value v[4 + NCOMMON];
+    NnLayerConfig c;
+    bool hi;
+    const char *f = "AveragePooling2D";
+    nn_layer_config_init(&c, NN_LAYER_AVGPOOL2D);
+    if (!args_parse(I, f, a, "pool_size=, strides=, padding=, data_format=" COMMON, v) ||
+        !opt_int2(I, f, "pool_size", v[0], c.kernel) || !opt_int2(I, f, "strides", v[1], c.strides) ||
+        !padding_arg(I, f, v[2], &c.same_padding) || !data_format_arg(I, f, v[3]) ||
+        !common_args(I, f, v + 4, &c, &hi))
+        return false;
+    return finish(I, &c, hi, out);
+}
+
+static bool global_pool(Interp *I, const char *f, NnLayerKind kind, const Args *a, Value *out)
+{
+    Value v[2 + NCOMMON];
+    NnLayerConfig c;
+    bool hi;
+    nn_layer_config_init(&c, kind);
+    if (!args_parse(I, f, a, "data_format=, keepdims=" COMMON, v) ||
+        !data_format_arg(I, f, v[0]) ||
+        (v[1].kind != VAL_UNSET && !arg_bool(I, f, "keepdims", v[1], &c.keepdims)) ||
+        !common_args(I, f, v + 2, &c, &hi))
+        return false;
+    return finish(I, &c, hi, out);
+}
+
+static bool l_global_avgpool(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    return global_pool(I, "GlobalAveragePooling2D", NN_LAYER_GLOBAL_AVGPOOL2D, a, out);
+}
+
+static bool l_global_maxpool(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    return global_pool(I, "GlobalMaxPooling2D", NN_LAYER_GLOBAL_MAXPOOL2D, a, out);
+}
+
 static bool input_common(Interp *I, const char *f, Value shape, Value name, Value *out)
 {
     NnLayerConfig c;
@@ -496,6 +573,23 @@ const NativeDef keras_layer_ctors[] = {
      "2-D convolution over images (batch, height, width, channels)."},
     {"MaxPooling2D", l_maxpool, "MaxPooling2D(pool_size=(2, 2), strides=None, padding='valid')",
      "Max pooling over 2-D windows."},
+    {"AveragePooling2D", l_avgpool, "AveragePooling2D(pool_size=(2, 2), strides=None, "
+     "padding='valid', data_format=None)",
+     "Average pooling over 2-D windows: the mean of each pool_size window, moved by strides\n"
+     "(None: pool_size).  padding='same' keeps ceil(size / stride) pixels and leaves the\n"
+     "padded cells out of the mean, as TensorFlow does.  Alias: AvgPool2D.\n"
+     "    model.add(tf.keras.layers.AveragePooling2D((2, 2)))"},
+    {"GlobalAveragePooling2D", l_global_avgpool, "GlobalAveragePooling2D(data_format=None, "
+     "keepdims=False)",
+     "The mean over height and width of each channel: (None, H, W, C) -> (None, C), or\n"
+     "(None, 1, 1, C) with keepdims=True.  Often used instead of Flatten after Conv2D.\n"
+     "Alias: GlobalAvgPool2D.\n"
+     "    x = tf.keras.layers.GlobalAveragePooling2D()(x)"},
+    {"GlobalMaxPooling2D", l_global_maxpool, "GlobalMaxPooling2D(data_format=None, "
+     "keepdims=False)",
+     "The max over height and width of each channel: (None, H, W, C) -> (None, C), or\n"
+     "(None, 1, 1, C) with keepdims=True.  Alias: GlobalMaxPool2D.\n"
+     "    x = tf.keras.layers.GlobalMaxPooling2D()(x)"},
     {"InputLayer", l_inputlayer, "InputLayer(input_shape=None, name=None)",
      "The input of a model."},
     {NULL, NULL, NULL, NULL},
@@ -642,15 +736,22 @@ static bool layer_getattr(Interp *I, Value self, const char *name, Value *out, b
         *out = val_float(c->epsilon);
         return true;
     }
-    if ((conv && strcmp(name, "kernel_size") == 0) ||
-        (c->kind == NN_LAYER_MAXPOOL2D && strcmp(name, "pool_size") == 0))
+    bool pool = c->kind == NN_LAYER_MAXPOOL2D || c->kind == NN_LAYER_AVGPOOL2D;
+    bool global = c->kind == NN_LAYER_GLOBAL_AVGPOOL2D || c->kind == NN_LAYER_GLOBAL_MAXPOOL2D;
+    if ((conv && strcmp(name, "kernel_size") == 0) || (pool && strcmp(name, "pool_size") == 0))
         return tuple_of(I, 2, (int64_t[]){ c->kernel[0], c->kernel[1] }, false, out);
-    if ((conv || c->kind == NN_LAYER_MAXPOOL2D) && strcmp(name, "strides") == 0)
+    if ((conv || pool) && strcmp(name, "strides") == 0)
         return tuple_of(I, 2, (int64_t[]){ c->strides[0] ? c->strides[0] : c->kernel[0],
                                           c->strides[1] ? c->strides[1] : c->kernel[1] },
                         false, out);
-    if ((conv || c->kind == NN_LAYER_MAXPOOL2D) && strcmp(name, "padding") == 0)
+    if ((conv || pool) && strcmp(name, "padding") == 0)
         return str_from_cstr(I, c->same_padding ? "same" : "valid", out);
+    if ((conv || pool || global) && strcmp(name, "data_format") == 0)
+        return str_from_cstr(I, "channels_last", out);
+    if (global && strcmp(name, "keepdims") == 0) {
+        *out = val_bool(c->keepdims);
+        return true;
+    }
     if (c->kind == NN_LAYER_RESHAPE && strcmp(name, "target_shape") == 0)
         return tuple_of(I, c->ndim, c->shape, false, out);
     if (c->kind == NN_LAYER_SOFTMAX && strcmp(name, "axis") == 0) {
@@ -739,6 +840,34 @@ static bool m_count_params(Interp *I, Value self, const Args *a, Value *out)
     return true;
 }
 
+/* get_config's entries of the pooling layers in Keras's order: pool_size,
+ * padding, strides, data_format; data_format and keepdims of the global ones. */
+static bool pool_config(Interp *I, const NnLayerConfig *c, Value d)
+{
+    bool pool = c->kind == NN_LAYER_MAXPOOL2D || c->kind == NN_LAYER_AVGPOOL2D;
+    bool global = c->kind == NN_LAYER_GLOBAL_AVGPOOL2D || c->kind == NN_LAYER_GLOBAL_MAXPOOL2D;
+    if (!pool && !global)
+        return true;
+    Value v[4];
+    const char *keys[4] = { "pool_size", "padding", "strides", "data_format" };
+    int n = pool ? 0 : 3;
+    bool ok = true;
+    if (pool) {
+        int64_t ks[2] = { c->kernel[0], c->kernel[1] };
+        int64_t st[2] = { c->strides[0] ? c->strides[0] : c->kernel[0],
+                          c->strides[1] ? c->strides[1] : c->kernel[1] };
+        ok = tuple_of(I, 2, ks, false, &v[0]) && ++n &&
+             str_from_cstr(I, c->same_padding ? "same" : "valid", &v[1]) && ++n &&
+             tuple_of(I, 2, st, false, &v[2]) && ++n;
+    }
+    ok = ok && str_from_cstr(I, "channels_last", &v[3]) && ++n;
+    for (int i = pool ? 0 : 3; i < n; i++) {
+        ok = ok && dict_set_str(I, d, keys[i], v[i]);
+        value_decref(v[i]);
+    }
+    return ok && (!global || dict_set_str(I, d, "keepdims", val_bool(c->keepdims)));
+}
+
 static bool m_get_config(Interp *I, Value self, const Args *a, Value *out)
 {
     Value none_[1], d, s;
@@ -749,6 +878,17 @@ static bool m_get_config(Interp *I, Value self, const Args *a, Value *out)
     bool ok = str_from_cstr(I, c->name, &s) && dict_set_str(I, d, "name", s);
     value_decref(s);
     ok = ok && dict_set_str(I, d, "trainable", val_bool(c->trainable));
+    if (ok && L->has_input_shape && c->kind != NN_LAYER_INPUT) {   /* Keras's order */
+        s = val_none();
+        ok = tuple_of(I, L->in_ndim, L->in_shape, true, &s) &&
+             dict_set_str(I, d, "batch_input_shape", s);
+        value_decref(s);
+    }
+    if (ok) {
+        s = val_none();
+        ok = str_from_cstr(I, "float32", &s) && dict_set_str(I, d, "dtype", s);
+        value_decref(s);
+    }
     if (ok && (c->kind == NN_LAYER_DENSE || c->kind == NN_LAYER_CONV2D)) {
         ok = dict_set_str(I, d, c->kind == NN_LAYER_DENSE ? "units" : "filters", val_int(c->units)) &&
              str_from_cstr(I, nn_activation_name(c->activation), &s) &&
@@ -758,6 +898,8 @@ static bool m_get_config(Interp *I, Value self, const Args *a, Value *out)
     }
     if (ok && c->kind == NN_LAYER_DROPOUT)
         ok = dict_set_str(I, d, "rate", val_float(c->rate));
+    if (ok)
+        ok = pool_config(I, c, d);
     if (!ok) {
         value_decref(d);
         return false;
