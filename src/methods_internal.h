@@ -73,5 +73,9 @@ bool pymods_operator_create(Interp *I, Value *out);
 bool pymods_typing_create(Interp *I, Value *out);
 bool pymods_dataclasses_create(Interp *I, Value *out);
 bool pymods_collections_extra(Interp *I, Value mod);   /* deque, namedtuple */
+/* Runs src (nnsh source) and sets the names it defines in mod (pymods_src.c). */
+bool pymods_src_add(Interp *I, Value mod, const char *name, const char *src);
+bool pymods_functools_extra(Interp *I, Value mod);     /* pymods_src2.c */
+bool pymods_itertools_extra(Interp *I, Value mod);     /* pymods_src2.c */
 
 #endif

@@ -641,7 +641,7 @@ bool pymods_itertools_create(Interp *I, Value *out)
     if (!module_new(I, "itertools", "Python's itertools: count/cycle/repeat/islice (lazy) and "
                     "product, permutations, combinations, chain, groupby, ...", &mod))
         return false;
-    if (!module_add_natives(I, mod, itertools_defs)) {
+    if (!module_add_natives(I, mod, itertools_defs) || !pymods_itertools_extra(I, mod)) {
         value_decref(mod);
         return false;
     }

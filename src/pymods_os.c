@@ -495,9 +495,10 @@ static const NativeDef functools_defs[] = {
 bool pymods_functools_create(Interp *I, Value *out)
 {
     Value mod;
-    if (!module_new(I, "functools", "Python's functools (reduce).", &mod))
+    if (!module_new(I, "functools", "Python's functools: reduce, partial, lru_cache, cache, "
+                    "wraps, total_ordering, cmp_to_key, cached_property.", &mod))
         return false;
-    if (!module_add_natives(I, mod, functools_defs)) {
+    if (!module_add_natives(I, mod, functools_defs) || !pymods_functools_extra(I, mod)) {
         value_decref(mod);
         return false;
     }

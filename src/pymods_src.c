@@ -811,6 +811,11 @@ static bool src_module(Interp *I, const char *name, const char *src, Value *out)
     return true;
 }
 
+bool pymods_src_add(Interp *I, Value mod, const char *name, const char *src)
+{
+    return add_src(I, mod, name, src);
+}
+
 bool pymods_collections_extra(Interp *I, Value mod)
 {
     return add_src(I, mod, "collections", collections_src);
