@@ -9,12 +9,40 @@
  * is NN_EARG "Singular matrix" (numpy's LinAlgError text); det of a
  * singular matrix is 0; det is sign * exp(sum log|u_ii|) as numpy's.
  */
+#include "config.h"
 #include "nn_internal.h"
 #include "nn_ops.h"
 
 #include <math.h>
 #include <string.h>
 
+#ifdef HAVE_LAPACKE
+#include <lapacke.h>
+
+/* With LAPACK, the factorisation and solves are getrf/getrs, the routines
+ * numpy calls (inv and solve through gesv), so results round as numpy's.
+ * piv[n] (int64) holds the n lapack_int pivots. */
+static int lu_factor(double *a, int64_t n, int64_t *piv)
+{
+    lapack_int *ip = (lapack_int *)piv;
+    if (n == 0)
+        return 1;
+    if (LAPACKE_dgetrf(LAPACK_ROW_MAJOR, (lapack_int)n, (lapack_int)n, a, (lapack_int)n, ip) != 0)
+        return 0;
+    int sign = 1;
+    for (int64_t i = 0; i < n; i++)
+        if (ip[i] != i + 1)
+            sign = -sign;
+    return sign;
+}
+
+static void lu_solve(const double *lu, int64_t n, const int64_t *piv, double *b, int64_t m)
+{
+    if (n && m)
+        LAPACKE_dgetrs(LAPACK_ROW_MAJOR, 'N', (lapack_int)n, (lapack_int)m, lu, (lapack_int)n,
+                       (const lapack_int *)piv, b, (lapack_int)m);
+}
+#else
 /* In-place LU of the n x n row-major matrix a with row pivots piv[n];
  * returns the sign of the permutation, or 0 when a pivot is exactly 0. */
 static int lu_factor(double *a, int64_t n, int64_t *piv)
@@ -67,6 +95,7 @@ static void lu_solve(const double *lu, int64_t n, const int64_t *piv, double *b,
             b[i * m + j] /= lu[i * n + i];
     }
 }
+#endif
 
 static NnStatus check_square(NnCtx *ctx, const NnTensor *a)
 {

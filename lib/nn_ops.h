@@ -168,4 +168,28 @@ NnTensor *nn_linalg_solve(NnCtx *ctx, const NnTensor *a, const NnTensor *b);
 NnTensor *nn_reduce_np(NnCtx *ctx, NnReduceOp op, const NnTensor *a, const int *axes, int naxes,
                        bool keepdims, NnDType dt, int ddof);
 
+/* ---- additions (tensor language part, nn_lapack.c) ----
+ * numpy.linalg's LAPACK factorisations in float64 (float32 in -> float32
+ * out), batched over leading dimensions.  Outputs are new references, set
+ * only on NN_OK.  NN_EARG carries numpy's LinAlgError text ("Eigenvalues
+ * did not converge", "SVD did not converge", "Last 2 dimensions of the
+ * array must be square"); without LAPACKE at build time they fail with
+ * NN_ETYPE saying so (nn_lapack_available() is false). */
+bool nn_lapack_available(void);
+/* geev: eigenvalues w (..., n) and, when v, right eigenvectors (..., n, n);
+ * complex eigenvalues are NN_ETYPE. */
+NnStatus nn_linalg_eig(NnCtx *ctx, const NnTensor *a, bool vectors, NnTensor **w, NnTensor **v);
+/* syevd with uplo 'L' or 'U': ascending w (..., n), v (..., n, n). */
+NnStatus nn_linalg_eigh(NnCtx *ctx, const NnTensor *a, char uplo, bool vectors, NnTensor **w, NnTensor **v);
+/* gesdd: s (..., k), k = min(m, n); u, vt when u is non-NULL and uv
+ * (full: (m, m) and (n, n); else (m, k) and (k, n)). */
+NnStatus nn_linalg_svd(NnCtx *ctx, const NnTensor *a, bool full, bool uv, NnTensor **u, NnTensor **s,
+                       NnTensor **vt);
+/* Reduced QR: q (..., m, k), r (..., k, n). */
+NnStatus nn_linalg_qr(NnCtx *ctx, const NnTensor *a, NnTensor **q, NnTensor **r);
+/* gelsd: a (m, n), b (m,) or (m, k); x (n,) or (n, k), residuals (k,) or
+ * (0,) as numpy, the rank and the singular values (min(m, n),). */
+NnStatus nn_linalg_lstsq(NnCtx *ctx, const NnTensor *a, const NnTensor *b, double rcond, NnTensor **x,
+                         NnTensor **resid, int64_t *rank, NnTensor **s);
+
 #endif

@@ -39,6 +39,14 @@ extern const NativeDef np_search_defs[];       /* mod_np_search.c */
 extern const NativeDef np_linalg_more_defs[];  /* mod_np_linalg.c: numpy.linalg */
 /* Adds numpy.linalg.LinAlgError to the module m (mod_np_linalg.c). */
 bool np_linalg_add_error(Interp *I, Value m);
+/* Raises lib's pending error, as numpy.linalg.LinAlgError when numpy raises
+ * that for the message (mod_np_linalg.c); returns false. */
+bool np_linalg_fail(Interp *I);
+extern const NativeDef np_linalg_lapack_defs[];  /* mod_np_linalg2.c: eig, svd, ... */
+extern const NativeDef np_linalg_top_defs[];     /* mod_np_linalg2.c: numpy.cross */
+/* The singular values of the stacked matrices x (..., m, n) (new reference;
+ * NULL with the error raised) (mod_np_linalg2.c). */
+NnTensor *np_linalg_svdvals(Interp *I, NnTensor *x);
 extern const NativeDef np_random_more_defs[];  /* mod_np_rng.c: numpy.random */
 /* Array methods added to tensor_methods (mod_np_more.c). */
 bool np_m_nonzero(Interp *I, Value self, const Args *a, Value *out);

@@ -6,7 +6,8 @@
  * factorisations are lib's (nn_linalg_extra.c: LU with partial pivoting in
  * float64).  A singular matrix raises numpy.linalg.LinAlgError (a
  * subclass of Exception made as `type(...)` makes one) with numpy's text.
- * SVD-based norms (ord=2, -2, 'nuc') are not provided.
+ * SVD-based norms (ord=2, -2, 'nuc') take the singular values from
+ * mod_np_linalg2.c.
  */
 #include <string.h>
 #include <math.h>
@@ -36,15 +37,29 @@ bool np_linalg_add_error(Interp *I, Value m)
     return ok;
 }
 
-/* lib's error for a NULL result; "Singular matrix" as numpy's LinAlgError. */
-static bool linalg_fail(Interp *I)
+/* lib's messages that numpy raises as LinAlgError (the rest keep their kind). */
+static bool is_linalg_error(const char *m)
+{
+    static const char *const texts[] = {
+        "Singular matrix", "Last 2 dimensions of the array must be square", "Eigenvalues did not converge",
+        "SVD did not converge", "SVD did not converge in Linear Least Squares", "Incompatible dimensions",
+        "Incorrect argument found in QR"};
+    for (size_t i = 0; i < sizeof texts / sizeof *texts; i++)
+        if (strcmp(m, texts[i]) == 0)
+            return true;
+    return strstr(m, "-dimensional array given. Array must be") != NULL;
+}
+
+/* lib's error for a NULL result; numpy's LinAlgError texts as LinAlgError. */
+bool np_linalg_fail(Interp *I)
 {
     Value mod = {0}, cls = {0}, msg = {0}, exc = {0};
-    if (strcmp(nn_errmsg(CTX), "Singular matrix") != 0)
+    if (!is_linalg_error(nn_errmsg(CTX)))
         return interp_error_from_nn(I);
+    bool ok = str_from_cstr(I, nn_errmsg(CTX), &msg);
     nn_clear_error(CTX);
-    if (interp_import(I, "numpy.linalg", &mod) && value_getattr(I, mod, "LinAlgError", &cls) &&
-        str_from_cstr(I, "Singular matrix", &msg) && interp_call(I, cls, 1, &msg, &exc))
+    if (ok && interp_import(I, "numpy.linalg", &mod) && value_getattr(I, mod, "LinAlgError", &cls) &&
+        interp_call(I, cls, 1, &msg, &exc))
         interp_set_error_exc(I, exc);
     value_decref(exc);
     value_decref(msg);
@@ -56,7 +71,7 @@ static bool linalg_fail(Interp *I)
 static bool linalg_wrap(Interp *I, NnTensor *r, bool scalar, Value *out)
 {
     if (!r)
-        return linalg_fail(I);
+        return np_linalg_fail(I);
     return scalar ? np_wrap(I, r, out) : tensor_value_wrap(I, r, TENSOR_NP, out);
 }
 
@@ -199,6 +214,30 @@ static NnTensor *vec_norm(Interp *I, NnTensor *x, int axis, bool keep, OrdKind k
     return r;
 }
 
+/* numpy's _multi_svd_norm: op (max, min, sum) of the singular values of x
+ * with (rax, cax) moved last. */
+static NnTensor *svd_norm(Interp *I, NnTensor *x, int rax, int cax, bool keep, NnReduceOp op)
+{
+    int perm[NN_MAXDIM], k = 0, last = -1;
+    for (int d = 0; d < x->ndim; d++)
+        if (d != rax && d != cax)
+            perm[k++] = d;
+    perm[k++] = rax;
+    perm[k++] = cax;
+    NnTensor *y = nn_tensor_transpose(CTX, x, perm), *s = y ? np_linalg_svdvals(I, y) : NULL;
+    NnTensor *r = s ? nn_reduce_np(CTX, op, s, &last, 1, false, s->dtype, 0) : NULL;
+    nn_tensor_unref(y);
+    nn_tensor_unref(s);
+    if (!r || !keep)
+        return r;
+    int64_t shape[NN_MAXDIM];
+    memcpy(shape, x->shape, (size_t)x->ndim * sizeof *shape);
+    shape[rax] = shape[cax] = 1;
+    NnTensor *kr = nn_tensor_reshape(CTX, r, x->ndim, shape);
+    nn_tensor_unref(r);
+    return kr;
+}
+
 /* Matrix norm over (rax, cax): Frobenius, or max/min of column (ord +-1)
  * or row (ord +-inf) sums of |x|. */
 static NnTensor *mat_norm(Interp *I, NnTensor *x, int rax, int cax, bool keep, OrdKind kind, double p)
@@ -212,9 +251,10 @@ static NnTensor *mat_norm(Interp *I, NnTensor *x, int rax, int cax, bool keep, O
         nn_tensor_unref(s);
         return r;
     }
-    if (kind == ORD_NUC || !(fabs(p) == 1 || isinf(p)))
-        return interp_error(I, ERR_VALUE, "nnsh's norm has no SVD: matrix ord must be None, "
-                            "'fro', 1, -1, inf or -inf"), NULL;
+    if (kind == ORD_NUC || (kind == ORD_NUM && fabs(p) == 2))
+        return svd_norm(I, x, rax, cax, keep, kind == ORD_NUC ? NN_SUM : p > 0 ? NN_MAX : NN_MIN);
+    if (!(fabs(p) == 1 || isinf(p)))
+        return interp_error(I, ERR_VALUE, "Invalid norm order for matrices."), NULL;
     int sum_ax = fabs(p) == 1 ? rax : cax, pick_ax = fabs(p) == 1 ? cax : rax;
     NnTensor *ab = nn_unary(CTX, NN_ABS, x);
     NnTensor *s = ab ? nn_reduce(CTX, NN_SUM, ab, &sum_ax, 1, true, x->dtype, 0) : NULL;
@@ -270,7 +310,7 @@ static bool npl_norm(Interp *I, Value self, const Args *a, Value *out)
 
 const NativeDef np_linalg_more_defs[] = {
     {"norm", npl_norm, "norm(x, ord=None, axis=None, keepdims=False)",
-     "Vector or matrix norm (ord: None, 'fro', inf, -inf, 0, 1, -1, p; matrices: fro, 1, -1, inf, -inf)."},
+     "Vector or matrix norm (ord: None, 'fro', inf, -inf, 0, 1, -1, p; matrices: fro, nuc, 1, -1, 2, -2, inf, -inf)."},
     {"inv", npl_inv, "inv(a)", "Inverse of a square matrix (or a stack of them).\n  np.linalg.inv(a) @ a"},
     {"det", npl_det, "det(a)", "Determinant (LU with partial pivoting)."},
     {"solve", npl_solve, "solve(a, b)", "x with a @ x == b."},

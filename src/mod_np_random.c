@@ -381,6 +381,7 @@ bool mod_np_linalg_create(Interp *I, Value *out)
     if (!module_new(I, "numpy.linalg", "numpy's linear algebra (norm).", &m))
         return false;
     if (!module_add_natives(I, m, np_linalg_defs) || !module_add_natives(I, m, np_linalg_more_defs) ||
+        !module_add_natives(I, m, np_linalg_lapack_defs) ||
         !np_linalg_add_error(I, m)) {
         value_decref(m);
         return false;
