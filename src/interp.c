@@ -256,6 +256,27 @@ static const char *error_class_name(const Interp *I)
     return errkind_name(I->err_kind);
 }
 
+/* The class name as Python's traceback shows it: "module.Name" unless the
+ * class's __module__ is builtins or __main__ (numpy.linalg.LinAlgError). */
+static const char *error_class_qualname(Interp *I, char *buf, size_t size)
+{
+    const char *name = error_class_name(I);
+    Value mod = {0};
+    bool found = false;
+    if (I->err_exc.kind != VAL_OBJ || name != ((ObjInstance *)I->err_exc.as.o)->cls->name)
+        return name;
+    ObjType *cls = ((ObjInstance *)I->err_exc.as.o)->cls;
+    if (cls->dict.kind != VAL_OBJ || !dict_get_str(I, cls->dict, "__module__", &mod, &found) || !found)
+        return name;
+    if (val_is_obj(mod, OBJ_STR) && strcmp(str_cstr(mod), "builtins") != 0 &&
+        strcmp(str_cstr(mod), "__main__") != 0) {
+        snprintf(buf, size, "%s.%s", str_cstr(mod), name);
+        name = buf;
+    }
+    value_decref(mod);
+    return name;
+}
+
 /* The line and a caret under column `col` (1-based bytes), keeping tabs. */
 static void report_source(StrBuf *sb, const char *line, size_t len, int col)
 {
@@ -296,7 +317,8 @@ static void report_runtime_error(Interp *I, const char *filename)
         src = chunk_line(I->err_chunk, I->err_line, &len);
         file = I->err_chunk->filename;
     }
-    build_report(I, file, I->err_chunk ? I->err_line : 0, I->err_col, error_class_name(I),
+    char qual[256];
+    build_report(I, file, I->err_chunk ? I->err_line : 0, I->err_col, error_class_qualname(I, qual, sizeof qual),
                  I->err_msg, src, len);
 }
 
