@@ -268,9 +268,13 @@ static int64_t conv_out(int64_t in, int64_t k, int64_t s, bool same)
 static NnStatus infer_spatial(NnCtx *ctx, NnLayer *L)
 {
     const NnLayerConfig *c = &L->cfg;
-    if (L->in_ndim != 3)
+    if (L->in_ndim != 3) {      /* Keras's InputSpec: Conv2D min_ndim=4, pooling ndim=4 */
+        char a[96];
         return nn_error(ctx, NN_EDIM, "Input 0 of layer \"%s\" is incompatible with the layer: "
-                        "expected ndim=4, found ndim=%d", c->name, L->in_ndim + 1);
+                        "expected %sndim=4, found ndim=%d. Full shape received: %s", c->name,
+                        c->kind == NN_LAYER_CONV2D ? "min_" : "", L->in_ndim + 1,
+                        nn_shape_none_str(L->in_ndim, L->in_shape, a, sizeof a));
+    }
     int64_t kh = c->kernel[0], kw = c->kernel[1];
     int64_t sh = c->strides[0] ? c->strides[0] : kh, sw = c->strides[1] ? c->strides[1] : kw;
     L->ih = L->in_shape[0];

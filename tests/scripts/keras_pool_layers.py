@@ -185,4 +185,6 @@ print([('global_max_pooling2d', True, (None, 1, 1, 4)), ('global_max_pooling2d_1
 # errors
 print('ValueError: Input 0 of layer "gmp" is incompatible with the layer: expected ndim=4, '
       'found ndim=2. Full shape received: (None, 5)')
+print('ValueError: Input 0 of layer "ap" is incompatible with the layer: expected ndim=4, '
+      'found ndim=3. Full shape received: (None, 5, 4)')
 print('ValueError', True)
