@@ -625,6 +625,7 @@ static bool add_np_names(Interp *I, Value m)
         }
     }
     Value po, nd;
+    ok = ok && tensor_np_types_install(I, m);
     if (ok && (ok = tensor_np_type(I, &nd))) {   /* isinstance(x, np.ndarray) */
         ok = module_set(I, m, "ndarray", nd);
         value_decref(nd);
@@ -660,6 +661,7 @@ bool mod_np_create(Interp *I, Value *out)
               module_add_natives(I, m, np_reduce_defs) && module_add_natives(I, m, np_shape_defs) &&
               module_add_natives(I, m, np_extra_defs) && module_add_natives(I, m, np_more_defs) &&
               module_add_natives(I, m, np_search_defs) && module_add_natives(I, m, np_linalg_top_defs) &&
+              module_add_natives(I, m, np_types_defs) &&
               add_np_names(I, m) && data_install_numpy(I, m) && attach(I, m, "random", "numpy.random") &&
               attach(I, m, "linalg", "numpy.linalg") && str_from_cstr(I, "1.24.2", &ver);
     if (ok) {

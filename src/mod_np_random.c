@@ -304,6 +304,11 @@ static bool npr_choice(Interp *I, Value self, const Args *a, Value *out)
         nn_tensor_unref(pool);
         return false;
     }
+    if (!pool && scalar && nn_tensor_numel(idx) == 1) {   /* numpy: choice(5) is a Python int */
+        *out = val_int((int64_t)nn_tensor_get_f64(idx, 0));
+        nn_tensor_unref(idx);
+        return true;
+    }
     NnTensor *r = pool ? nn_take(interp_nn(I), pool, idx, 0) : nn_tensor_ref(idx);
     nn_tensor_unref(idx);
     nn_tensor_unref(pool);

@@ -56,6 +56,8 @@ static DTypeObj *dt_obj(Value v)
 
 bool tensor_dtype_value(Interp *I, NnDType dt, DTypeKind kind, Value *out)
 {
+    if (kind == DTYPE_NP_TYPE)   /* np.float32 is the scalars' class itself */
+        return tensor_np_scalar_type(I, dt, out);
     DTypeObj *d = malloc(sizeof *d);
     if (!d)
         return interp_error(I, ERR_MEMORY, "out of memory");
@@ -127,6 +129,8 @@ bool tensor_dtype_from_value(Interp *I, Value v, NnDType *out)
         *out = d->dt;
         return true;
     }
+    if (tensor_np_scalar_type_dtype(v, out))
+        return true;
     if (val_is_obj(v, OBJ_STR)) {
         const char *s = str_cstr(v);
         if (strcmp(s, "bool_") == 0 || strcmp(s, "bool8") == 0) {
@@ -204,20 +208,24 @@ static bool dt_getattr(Interp *I, Value self, const char *name, Value *out, bool
     return true;
 }
 
-/* np.float32(x): a numpy scalar for a number, an array for a sequence. */
 static bool dt_call(Interp *I, Value self, const Args *a, Value *out)
 {
-    DTypeObj *d = dt_obj(self);
+    return tensor_np_scalar_call(I, dt_obj(self)->dt, a, out);
+}
+
+/* np.float32(x): a numpy scalar for a number, an array for a sequence. */
+bool tensor_np_scalar_call(Interp *I, NnDType dt, const Args *a, Value *out)
+{
     Value arg[1];
     NnTensor *t;
-    if (!args_parse(I, np_type_name(d->dt), a, "x=", arg))
+    if (!args_parse(I, np_type_name(dt), a, "x=", arg))
         return false;
     if (arg[0].kind == VAL_UNSET)
         arg[0] = val_int(0);
     if (val_is_obj(arg[0], OBJ_STR))
         return interp_error(I, ERR_VALUE, "could not convert string to %s: '%s'",
-                            nn_dtype_name(d->dt), str_cstr(arg[0]));
-    if (!tensor_from_value(I, arg[0], d->dt, TENSOR_NP, &t))
+                            nn_dtype_name(dt), str_cstr(arg[0]));
+    if (!tensor_from_value(I, arg[0], dt, TENSOR_NP, &t))
         return false;
     if (t->ndim == 0 && tensor_value_is(arg[0])) {   /* a fresh scalar, not a view */
         NnTensor *c = nn_tensor_copy(interp_nn(I), t);

@@ -58,6 +58,11 @@ static const NativeClass scalar_classes[NN_NDTYPES] = {
     [NN_F64] = TENSOR_CLASS("float64", "numpy", "A numpy float64 scalar."),
 };
 
+const NativeClass *tensor_scalar_class(NnDType dt)
+{
+    return (int)dt >= 0 && dt < NN_NDTYPES && scalar_classes[dt].name ? &scalar_classes[dt] : NULL;
+}
+
 static void var_finalize(void *data)
 {
     VarObj *o = data;

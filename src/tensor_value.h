@@ -155,4 +155,19 @@ bool tensor_tf_type(Interp *I, Value *out);
  * the one instance as the built-in `Ellipsis`, which `...` evaluates to. */
 extern const NativeClass tensor_ellipsis_class;
 
+/* ---- numpy scalar types as classes (tensor_nptypes.c) ----
+ * np.float64 & co. are the classes of numpy scalars (type(a[0]) is
+ * np.float64), with numpy 1.24's abstract bases (generic, number, integer,
+ * signedinteger, unsignedinteger, inexact, floating; np.float64 also
+ * subclasses float); calling one makes a scalar (tensor_np_scalar_call). */
+bool tensor_np_scalar_type(Interp *I, NnDType dt, Value *out);      /* new reference */
+bool tensor_np_scalar_type_dtype(Value v, NnDType *out);            /* v is np.<dtype> */
+bool tensor_np_scalar_call(Interp *I, NnDType dt, const Args *a, Value *out);
+/* Adds the abstract classes to the numpy module m and sets the scalar
+ * types' bases. */
+bool tensor_np_types_install(Interp *I, Value m);
+/* The class of numpy scalars of dtype dt (tensor_value.c); NULL for none. */
+const NativeClass *tensor_scalar_class(NnDType dt);
+extern const NativeDef np_types_defs[];   /* np.issubdtype */
+
 #endif

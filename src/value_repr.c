@@ -274,6 +274,12 @@ static bool repr_obj(Interp *I, Value v, StrBuf *sb)
         ObjType *t = (ObjType *)o;
         bool user = t->tag < 0 && t->exc < 0 && !t->ncls;
         const char *mod = t->ncls && t->ncls->module ? t->ncls->module : NULL;
+        /* a class made with a __module__ of its own: numpy.floating */
+        DictEntry *e = user && t->dict.kind == VAL_OBJ ? dict_find_cstr(t->dict, "__module__") : NULL;
+        if (e && val_is_obj(e->value, OBJ_STR) && strcmp(str_cstr(e->value), "__main__") != 0) {
+            mod = str_cstr(e->value);
+            user = false;
+        }
         sb_printf(sb, "<class '%s%s%s%s'>", user ? "__main__." : "", mod ? mod : "", mod ? "." : "",
                   t->name);
         return true;
