@@ -164,10 +164,8 @@ NnStatus nn_model_loss_grad(NnCtx *ctx, NnModel *m, const NnTensor *x, const NnT
                             bool training, double *loss);
 
 /* nn_layer_pool.c: AveragePooling2D, GlobalAveragePooling2D, GlobalMaxPooling2D.
- * Forward keeps x in L->aux (GlobalMaxPooling2D's backward reads it: the
- * caller's x stays valid until the backward, as every layer input does);
- * backward takes x, or NULL for the one kept. */
-bool nn_pool_kind(NnLayerKind k);
+ * The backward takes the layer's input x (GlobalMaxPooling2D routes the
+ * gradient to the maxima). */
 void nn_pool_forward(NnLayer *L, const float *x, int64_t B);
 void nn_pool_backward(const NnLayer *L, const float *x, const float *dy, float *dx, int64_t B);
 

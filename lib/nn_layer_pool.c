@@ -18,12 +18,6 @@
 
 #include <string.h>
 
-bool nn_pool_kind(NnLayerKind k)
-{
-    return k == NN_LAYER_AVGPOOL2D || k == NN_LAYER_GLOBAL_AVGPOOL2D ||
-           k == NN_LAYER_GLOBAL_MAXPOOL2D;
-}
-
 static int64_t stride(const NnLayer *L, int d)
 {
     return L->cfg.strides[d] ? L->cfg.strides[d] : L->cfg.kernel[d];
@@ -145,7 +139,6 @@ static void global_max_backward(const NnLayer *L, const float *x, const float *d
 
 void nn_pool_forward(NnLayer *L, const float *x, int64_t B)
 {
-    L->aux = (float *)x;        /* the input, for GlobalMaxPooling2D's backward */
     if (L->cfg.kind == NN_LAYER_AVGPOOL2D)
         avgpool_forward(L, x, L->out, B);
     else
@@ -159,5 +152,5 @@ void nn_pool_backward(const NnLayer *L, const float *x, const float *dy, float *
     else if (L->cfg.kind == NN_LAYER_GLOBAL_AVGPOOL2D)
         global_avg_backward(L, dy, dx, B);
     else
-        global_max_backward(L, x ? x : L->aux, dy, dx, B);
+        global_max_backward(L, x, dy, dx, B);
 }

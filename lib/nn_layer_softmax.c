@@ -28,8 +28,6 @@ bool nn_softmax_axis_valid(const NnLayerConfig *c, int in_ndim)
 
 bool nn_softmax_strided(const NnLayer *L)
 {
-    if (nn_pool_kind(L->cfg.kind))
-        return true;
     return L->cfg.kind == NN_LAYER_SOFTMAX && feature_axis(L) != L->in_ndim - 1;
 }
 
@@ -48,11 +46,6 @@ static void geometry(const NnLayer *L, int64_t B, int64_t *outer, int64_t *n, in
 
 void nn_softmax_strided_forward(const NnLayer *L, const float *x, float *y, int64_t B)
 {
-    if (nn_pool_kind(L->cfg.kind)) {
-        /* y is L->out; the layer is the caller's own (non-const) layer */
-        nn_pool_forward((NnLayer *)L, x, B);
-        return;
-    }
     int64_t outer, n, inner;
     geometry(L, B, &outer, &n, &inner);
     for (int64_t o = 0; o < outer; o++)
@@ -72,10 +65,6 @@ void nn_softmax_strided_forward(const NnLayer *L, const float *x, float *y, int6
 void nn_softmax_strided_backward(const NnLayer *L, const float *y, const float *dy, float *dx,
                                  int64_t B)
 {
-    if (nn_pool_kind(L->cfg.kind)) {
-        nn_pool_backward(L, NULL, dy, dx, B);
-        return;
-    }
     int64_t outer, n, inner;
     geometry(L, B, &outer, &n, &inner);
     for (int64_t o = 0; o < outer; o++)

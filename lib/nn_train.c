@@ -122,6 +122,9 @@ void nn_model_forward(NnCtx *ctx, NnModel *m, const float *x, int64_t B, bool tr
             case NN_LAYER_DENSE: nn_dense_forward(ctx, m, L, x, B); break;
             case NN_LAYER_CONV2D: nn_conv2d_forward(ctx, m, L, x, B); break;
             case NN_LAYER_MAXPOOL2D: nn_maxpool_forward(L, x, B); break;
+            case NN_LAYER_AVGPOOL2D:
+            case NN_LAYER_GLOBAL_AVGPOOL2D:
+            case NN_LAYER_GLOBAL_MAXPOOL2D: nn_pool_forward(L, x, B); break;
             case NN_LAYER_DROPOUT: nn_dropout_forward(ctx, L, x, B, training); break;
             case NN_LAYER_BATCHNORM:
                 nn_batchnorm_forward(m, L, x, B, training && L->cfg.trainable);
@@ -156,6 +159,9 @@ static void backward(NnCtx *ctx, NnModel *m, int64_t B)
         case NN_LAYER_DENSE: nn_dense_backward(ctx, m, L, x, dy, dx, B); break;
         case NN_LAYER_CONV2D: nn_conv2d_backward(ctx, m, L, x, dy, dx, B); break;
         case NN_LAYER_MAXPOOL2D: if (dx) nn_maxpool_backward(L, dy, dx, B); break;
+        case NN_LAYER_AVGPOOL2D:
+        case NN_LAYER_GLOBAL_AVGPOOL2D:
+        case NN_LAYER_GLOBAL_MAXPOOL2D: if (dx) nn_pool_backward(L, x, dy, dx, B); break;
         case NN_LAYER_DROPOUT: if (dx) nn_dropout_backward(L, dy, dx, B, true); break;
         case NN_LAYER_BATCHNORM: nn_batchnorm_backward(m, L, dy, dx, B); break;
         default: if (dx) nn_actlayer_backward(L, x, dy, dx, B); break;
