@@ -508,13 +508,24 @@ static bool np_get_printoptions(Interp *I, Value self, const Args *a, Value *out
     if (!o || !args_parse(I, "get_printoptions", a, "", (Value[1]){{0}}) || !dict_new(I, &d))
         return false;
     char sign[2] = {o->sign, 0};
+    Value fm = {0}, nan = {0}, inf = {0}, legacy = {0};
+    /* numpy 1.24's keys, in its order */
     bool ok = dict_set_str(I, d, "edgeitems", val_int(o->edgeitems)) &&
-              dict_set_str(I, d, "threshold", val_int(o->threshold)) &&
-              dict_set_str(I, d, "linewidth", val_int(o->linewidth)) &&
-              dict_set_str(I, d, "precision", val_int(o->precision)) &&
+              dict_set_str(I, d, "threshold", val_int(o->threshold)) && str_from_cstr(I, "maxprec", &fm) &&
+              dict_set_str(I, d, "floatmode", fm) && dict_set_str(I, d, "precision", val_int(o->precision)) &&
               dict_set_str(I, d, "suppress", val_bool(o->suppress)) &&
-              str_from_cstr(I, sign, &s) && dict_set_str(I, d, "sign", s);
+              dict_set_str(I, d, "linewidth", val_int(o->linewidth)) &&
+              str_from_cstr(I, o->nanstr ? o->nanstr : "nan", &nan) && dict_set_str(I, d, "nanstr", nan) &&
+              str_from_cstr(I, o->infstr ? o->infstr : "inf", &inf) && dict_set_str(I, d, "infstr", inf) &&
+              str_from_cstr(I, sign, &s) && dict_set_str(I, d, "sign", s) &&
+              dict_set_str(I, d, "formatter", val_none()) &&
+              (o->legacy_113 ? str_from_cstr(I, "1.13", &legacy) : (legacy = val_bool(false), true)) &&
+              dict_set_str(I, d, "legacy", legacy);
     value_decref(s);
+    value_decref(fm);
+    value_decref(nan);
+    value_decref(inf);
+    value_decref(legacy);
     if (!ok) {
         value_decref(d);
         return false;
@@ -661,7 +672,7 @@ bool mod_np_create(Interp *I, Value *out)
               module_add_natives(I, m, np_reduce_defs) && module_add_natives(I, m, np_shape_defs) &&
               module_add_natives(I, m, np_extra_defs) && module_add_natives(I, m, np_more_defs) &&
               module_add_natives(I, m, np_search_defs) && module_add_natives(I, m, np_linalg_top_defs) &&
-              module_add_natives(I, m, np_types_defs) &&
+              module_add_natives(I, m, np_types_defs) && module_add_natives(I, m, np_print_defs) &&
               add_np_names(I, m) && data_install_numpy(I, m) && attach(I, m, "random", "numpy.random") &&
               attach(I, m, "linalg", "numpy.linalg") && str_from_cstr(I, "1.24.2", &ver);
     if (ok) {
