@@ -268,11 +268,15 @@ static const char *error_class_qualname(Interp *I, char *buf, size_t size)
     ObjType *cls = ((ObjInstance *)I->err_exc.as.o)->cls;
     if (cls->dict.kind != VAL_OBJ || !dict_get_str(I, cls->dict, "__module__", &mod, &found) || !found)
         return name;
+    Value qual = {0};
+    bool has_qual = dict_get_str(I, cls->dict, "__qualname__", &qual, &found) && found &&
+                    val_is_obj(qual, OBJ_STR);
     if (val_is_obj(mod, OBJ_STR) && strcmp(str_cstr(mod), "builtins") != 0 &&
         strcmp(str_cstr(mod), "__main__") != 0) {
-        snprintf(buf, size, "%s.%s", str_cstr(mod), name);
+        snprintf(buf, size, "%s.%s", str_cstr(mod), has_qual ? str_cstr(qual) : name);
         name = buf;
     }
+    value_decref(qual);
     value_decref(mod);
     return name;
 }

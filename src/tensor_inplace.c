@@ -5,6 +5,7 @@
  * cannot be cast back under the 'same_kind' rule (float into int, anything
  * into bool) or that broadcasts to a larger shape is an error.  TensorFlow
  * tensors and numpy scalars are immutable: they rebind as x = x OP y. */
+#include <stdio.h>
 #include <string.h>
 #include "interp.h"
 #include "tensor_value.h"
@@ -65,9 +66,11 @@ bool tensor_inplace(Interp *I, BinOp op, Value self, Value rhs, Value *out, bool
         return true;
     }
     if (!same_kind(rt->dtype, t->dtype)) {
-        ok = interp_error(I, ERR_TYPE, "Cannot cast ufunc '%s' output from dtype('%s') to "
-                          "dtype('%s') with casting rule 'same_kind'", ufunc_name(op),
-                          nn_dtype_name(rt->dtype), nn_dtype_name(t->dtype));
+        char msg[200];
+        snprintf(msg, sizeof msg, "Cannot cast ufunc '%s' output from dtype('%s') to "
+                 "dtype('%s') with casting rule 'same_kind'", ufunc_name(op),
+                 nn_dtype_name(rt->dtype), nn_dtype_name(t->dtype));
+        ok = tensor_np_raise(I, "_UFuncOutputCastingError", msg);   /* a TypeError */
     } else if (!nn_shape_equal(rt, t)) {
         char a[160], b[160];
         shape_nospace(t, a, sizeof a);

@@ -45,18 +45,22 @@ bool tensor_np_scalar_type_dtype(Value v, NnDType *out)
     return false;
 }
 
-/* type(name, bases, {'__module__': 'numpy'}) set as m.name; *out borrows it. */
-static bool abstract_class(Interp *I, Value m, const char *name, Value base, Value *out)
+/* type(name, (base,), {'__module__': module, '__qualname__': qual}) set
+ * as m.attr; *out borrows it. */
+static bool make_class(Interp *I, Value m, const char *attr, const char *name, const char *qual,
+                       const char *module, Value base, Value *out)
 {
-    Value type = {0}, args[3] = {{0}}, mod = {0}, cls = {0};
+    Value type = {0}, args[3] = {{0}}, mod = {0}, qn = {0}, cls = {0};
     bool found = false, ok = false;
     if (interp_get_builtin(I, "type", &type, &found) && found && str_from_cstr(I, name, &args[0]) &&
-        tuple_pack(I, &args[1], 1, base) && dict_new(I, &args[2]) && str_from_cstr(I, "numpy", &mod) &&
-        dict_set_str(I, args[2], "__module__", mod) && interp_call(I, type, 3, args, &cls))
-        ok = module_set(I, m, name, cls);
+        tuple_pack(I, &args[1], 1, base) && dict_new(I, &args[2]) && str_from_cstr(I, module, &mod) &&
+        dict_set_str(I, args[2], "__module__", mod) && str_from_cstr(I, qual, &qn) &&
+        dict_set_str(I, args[2], "__qualname__", qn) && interp_call(I, type, 3, args, &cls))
+        ok = module_set(I, m, attr, cls);
     *out = cls;
     value_decref(cls);   /* the module keeps it */
     value_decref(mod);
+    value_decref(qn);
     for (int i = 0; i < 3; i++)
         value_decref(args[i]);
     value_decref(type);
@@ -64,6 +68,40 @@ static bool abstract_class(Interp *I, Value m, const char *name, Value base, Val
 }
 
 /* Replaces the bases of the scalar type of dt with b0 (and b1). */
+static bool abstract_class(Interp *I, Value m, const char *name, Value base, Value *out)
+{
+    return make_class(I, m, name, name, name, "numpy", base, out);
+}
+
+/* numpy.core._exceptions' UFuncTypeError(TypeError) and the subclass
+ * raised when an in-place result cannot be cast back, which shows as
+ * UFuncTypeError but prints as _UFuncOutputCastingError in tracebacks. */
+static bool ufunc_errors(Interp *I, Value m)
+{
+    Value te = {0}, base, sub;
+    bool found = false;
+    const char *mod = "numpy.core._exceptions";
+    bool ok = interp_get_builtin(I, "TypeError", &te, &found) && found &&
+              make_class(I, m, "_UFuncTypeError", "UFuncTypeError", "UFuncTypeError", mod, te, &base) &&
+              make_class(I, m, "_UFuncOutputCastingError", "UFuncTypeError", "_UFuncOutputCastingError", mod,
+                         base, &sub);
+    value_decref(te);
+    return ok;
+}
+
+bool tensor_np_raise(Interp *I, const char *cls_attr, const char *msg)
+{
+    Value np = {0}, cls = {0}, m = {0}, exc = {0};
+    if (interp_import(I, "numpy", &np) && value_getattr(I, np, cls_attr, &cls) && str_from_cstr(I, msg, &m) &&
+        interp_call(I, cls, 1, &m, &exc))
+        interp_set_error_exc(I, exc);
+    value_decref(exc);
+    value_decref(m);
+    value_decref(cls);
+    value_decref(np);
+    return false;
+}
+
 static bool set_bases(Interp *I, NnDType dt, Value b0, Value b1)
 {
     Value tv;
@@ -117,7 +155,7 @@ static bool reuse_installed(Interp *I, Value m, bool *done)
     ObjType *floating = t->bases[0], *inexact = floating->bases[0], *number = inexact->bases[0];
     ObjType *sint = ((ObjType *)i64.as.o)->bases[0], *uint = ((ObjType *)u8.as.o)->bases[0];
     *done = true;
-    return set_class(I, m, "floating", floating) && set_class(I, m, "inexact", inexact) &&
+    return ufunc_errors(I, m) && set_class(I, m, "floating", floating) && set_class(I, m, "inexact", inexact) &&
            set_class(I, m, "number", number) && set_class(I, m, "generic", number->bases[0]) &&
            set_class(I, m, "signedinteger", sint) && set_class(I, m, "integer", sint->bases[0]) &&
            set_class(I, m, "unsignedinteger", uint);
@@ -138,7 +176,7 @@ bool tensor_np_types_install(Interp *I, Value m)
               abstract_class(I, m, "inexact", number, &inexact) &&
               abstract_class(I, m, "floating", inexact, &floating);
     Value none = {0};
-    ok = ok && set_bases(I, NN_F64, floating, flt) && set_bases(I, NN_F32, floating, none) &&
+    ok = ok && ufunc_errors(I, m) && set_bases(I, NN_F64, floating, flt) && set_bases(I, NN_F32, floating, none) &&
          set_bases(I, NN_I64, sint, none) && set_bases(I, NN_I32, sint, none) &&
          set_bases(I, NN_U8, uint, none) && set_bases(I, NN_BOOL, generic, none);
     value_decref(object);

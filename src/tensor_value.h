@@ -169,5 +169,7 @@ bool tensor_np_types_install(Interp *I, Value m);
 /* The class of numpy scalars of dtype dt (tensor_value.c); NULL for none. */
 const NativeClass *tensor_scalar_class(NnDType dt);
 extern const NativeDef np_types_defs[];   /* np.issubdtype */
+/* Raises numpy.<cls_attr>(msg) (e.g. "_UFuncOutputCastingError"); false. */
+bool tensor_np_raise(Interp *I, const char *cls_attr, const char *msg);
 
 #endif
