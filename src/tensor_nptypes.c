@@ -84,7 +84,8 @@ static bool ufunc_errors(Interp *I, Value m)
     bool ok = interp_get_builtin(I, "TypeError", &te, &found) && found &&
               make_class(I, m, "_UFuncTypeError", "UFuncTypeError", "UFuncTypeError", mod, te, &base) &&
               make_class(I, m, "_UFuncOutputCastingError", "UFuncTypeError", "_UFuncOutputCastingError", mod,
-                         base, &sub);
+                         base, &sub) &&
+              make_class(I, m, "_UFuncNoLoopError", "UFuncTypeError", "_UFuncNoLoopError", mod, base, &sub);
     value_decref(te);
     return ok;
 }

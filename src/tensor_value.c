@@ -8,6 +8,7 @@
  * different dtypes, nnsh promotes them as numpy does.
  */
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <math.h>
 #include "tensor_value.h"
@@ -585,6 +586,48 @@ done:
     return ok;
 }
 
+/* Code points of a UTF-8 string (numpy's '<U' length). */
+static size_t utf8_len(const char *s)
+{
+    size_t n = 0;
+    for (; *s; s++)
+        n += ((unsigned char)*s & 0xC0) != 0x80;
+    return n;
+}
+
+/* A numpy array or scalar with a str: numpy's ufunc errors (add, subtract,
+ * multiply have no loop for the types; the others cannot coerce). */
+static bool str_operand_error(Interp *I, BinOp op, Value a, Value b)
+{
+    static const char *const names[BIN_COUNT] = {
+        [BIN_ADD] = "add", [BIN_SUB] = "subtract", [BIN_MUL] = "multiply", [BIN_DIV] = "divide",
+        [BIN_FLOORDIV] = "floor_divide", [BIN_MOD] = "remainder", [BIN_POW] = "power",
+    };
+    char ta[32], tb[32], msg[256];
+    Value v[2] = {a, b};
+    char *bufs[2] = {ta, tb};
+    for (int i = 0; i < 2; i++)
+        if (val_is_obj(v[i], OBJ_STR))
+            snprintf(bufs[i], 32, "<U%zu", utf8_len(str_cstr(v[i])));
+        else
+            snprintf(bufs[i], 32, "%s", nn_dtype_name(tensor_value_get(v[i])->dtype));
+    if (op == BIN_ADD || op == BIN_SUB || op == BIN_MUL) {
+        snprintf(msg, sizeof msg, "ufunc '%s' did not contain a loop with signature matching types "
+                 "(dtype('%s'), dtype('%s')) -> None", names[op], ta, tb);
+        return tensor_np_raise(I, "_UFuncNoLoopError", msg);
+    }
+    return interp_error(I, ERR_TYPE, "ufunc '%s' not supported for the input types, and the inputs could "
+                        "not be safely coerced to any supported types according to the casting rule "
+                        "''safe''", names[op]);
+}
+
+static bool np_with_str(Value a, Value b)
+{
+    Value t = val_is_obj(a, OBJ_STR) ? b : a, s = val_is_obj(a, OBJ_STR) ? a : b;
+    return val_is_obj(s, OBJ_STR) && tensor_value_is(t) && tensor_value_flavour(t) != TENSOR_TF &&
+           !tensor_variable_get(t);
+}
+
 static bool tv_binop(Interp *I, BinOp op, Value a, Value b, Value *out, bool *handled)
 {
     static const int map[BIN_COUNT] = {
@@ -598,6 +641,8 @@ static bool tv_binop(Interp *I, BinOp op, Value a, Value b, Value *out, bool *ha
         *handled = false;
         return true;
     }
+    if (op <= BIN_POW && op != BIN_MATMUL && np_with_str(a, b))
+        return str_operand_error(I, op, a, b);
     if (map[op] == -1) {
         bool ok = (tensor_value_is(a) || is_seq(a)) && (tensor_value_is(b) || is_seq(b));
         if (!ok) {
