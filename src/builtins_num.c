@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "methods_internal.h"
+#include "bigint.h"
 
 static const char *tname(Value v)
 {
@@ -55,11 +56,18 @@ static bool b_abs(Interp *I, Value self, const Args *a, Value *out)
     case VAL_FLOAT: *out = val_float(fabs(x.as.f)); return true;
     case VAL_INT:
         if (x.as.i == INT64_MIN)
-            return interp_error(I, ERR_OVERFLOW, "int too large to convert");
+            return bigint_unop(I, UN_NEG, x, out);
         *out = val_int(x.as.i < 0 ? -x.as.i : x.as.i);
         return true;
     default:
         break;
+    }
+    if (bigint_is(x)) {
+        if (bigint_sign(x) < 0)
+            return bigint_unop(I, UN_NEG, x, out);
+        value_incref(x);
+        *out = x;
+        return true;
     }
     if (!call_dunder(I, x, "__abs__", 0, NULL, out, &found))
         return false;
@@ -113,16 +121,39 @@ static int64_t round_int(int64_t n, int64_t nd)
     return q * p;
 }
 
+/* round(n, nd) for a big n or nd < -18: half to even on multiples of 10^-nd. */
+static bool round_big(Interp *I, Value x, int64_t nd, Value *out)
+{
+    if (nd >= 0) {
+        value_incref(x);
+        *out = x;
+        return true;
+    }
+    if (nd < -(int64_t)(bigint_bit_length(x) / 3 + 2)) {   /* 10^-nd > 2|x| */
+        *out = val_int(0);
+        return true;
+    }
+    mpz_t n, p, q, r;
+    mpz_inits(n, p, q, r, NULL);
+    bigint_get(n, x);
+    mpz_ui_pow_ui(p, 10, (unsigned long)-nd);
+    mpz_fdiv_qr(q, r, n, p);
+    mpz_mul_2exp(r, r, 1);
+    int c = mpz_cmp(r, p);
+    if (c > 0 || (c == 0 && mpz_odd_p(q)))
+        mpz_add_ui(q, q, 1);
+    mpz_mul(n, q, p);
+    mpz_clears(p, q, r, NULL);
+    return bigint_take(I, n, out);
+}
+
 static bool float_to_int(Interp *I, double x, Value *out)
 {
     if (isnan(x))
         return interp_error(I, ERR_VALUE, "cannot convert float NaN to integer");
     if (isinf(x))
         return interp_error(I, ERR_OVERFLOW, "cannot convert float infinity to integer");
-    if (fabs(x) >= 9.2233720368547758e18)
-        return interp_error(I, ERR_OVERFLOW, "int too large to convert");
-    *out = val_int((int64_t)x);
-    return true;
+    return bigint_from_double(I, x, out);
 }
 
 static bool b_round(Interp *I, Value self, const Args *a, Value *out)
@@ -139,10 +170,13 @@ static bool b_round(Interp *I, Value self, const Args *a, Value *out)
     Value x = v[0];
     if (x.kind == VAL_BOOL)
         x = val_int(x.as.b);
-    if (x.kind == VAL_INT) {
+    if (x.kind == VAL_INT && nd >= -18 && x.as.i > -INT64_C(9000000000000000000) &&
+        x.as.i < INT64_C(9000000000000000000)) {
         *out = val_int(round_int(x.as.i, nd));
         return true;
     }
+    if (bigint_intlike(x))
+        return round_big(I, x, nd, out);
     if (x.kind == VAL_FLOAT) {
         if (has_nd) {
             *out = val_float(round_float(x.as.f, nd));
@@ -222,9 +256,11 @@ static bool b_pow(Interp *I, Value self, const Args *a, Value *out)
     if (!given(v[2]) || v[2].kind == VAL_NONE)
         return value_binop(I, BIN_POW, v[0], v[1], out);
     for (int i = 0; i < 3; i++)
-        if (v[i].kind != VAL_INT && v[i].kind != VAL_BOOL)
+        if (!bigint_intlike(v[i]))
             return interp_error(I, ERR_TYPE, "pow() 3rd argument not allowed unless all "
                                 "arguments are integers");
+    if (bigint_is(v[0]) || bigint_is(v[1]) || bigint_is(v[2]))
+        return bigint_powmod(I, v[0], v[1], v[2], out);
     int64_t n[3];
     for (int i = 0; i < 3; i++)
         n[i] = v[i].kind == VAL_INT ? v[i].as.i : v[i].as.b;
@@ -239,6 +275,17 @@ static bool int_base(Interp *I, const Args *a, const char *fname, int base, Valu
         return false;
     if (x.kind == VAL_FLOAT)
         return interp_error(I, ERR_TYPE, "'float' object cannot be interpreted as an integer");
+    if (bigint_is(x)) {
+        StrBuf sb;
+        sb_init(&sb);
+        sb_puts(&sb, bigint_sign(x) < 0 ? "-" : "");
+        sb_puts(&sb, base == 16 ? "0x" : base == 8 ? "0o" : "0b");
+        if (!bigint_digits(I, x, base, false, &sb)) {
+            sb_free(&sb);
+            return false;
+        }
+        return sb_to_str(I, &sb, out);
+    }
     if (!value_as_index(I, x, &n))
         return false;
     uint64_t u = n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n;
@@ -361,6 +408,10 @@ static bool b_hash(Interp *I, Value self, const Args *a, Value *out)
     case VAL_BOOL: *out = val_int(x.as.b); return true;
     case VAL_FLOAT: *out = val_int(builtins_hash_double(x.as.f)); return true;
     default: break;
+    }
+    if (bigint_is(x)) {
+        *out = val_int(bigint_pyhash(x));
+        return true;
     }
     if (!value_hash(I, x, &h))
         return false;

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <math.h>
 #include "object.h"
+#include "bigint.h"
 
 bool class_new(Interp *I, const char *name, const Value *bases, int nbases, Value dict,
                Value *out);
@@ -57,11 +58,31 @@ static bool clean_number(const char *s, size_t n, char *buf, size_t cap)
     return true;
 }
 
+/* The value of p (digits in base b, already checked), as an int of any size. */
+static bool int_digits_value(Interp *I, const char *p, bool neg, int b, Value *out)
+{
+    uint64_t v = 0;
+    for (const char *q = p; *q; q++) {
+        int d = isdigit((unsigned char)*q) ? *q - '0' : tolower((unsigned char)*q) - 'a' + 10;
+        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)b)
+            return bigint_parse(I, p, neg, b, out);
+        v = v * (uint64_t)b + (uint64_t)d;
+    }
+    if (v > (uint64_t)INT64_MAX + neg)
+        return bigint_parse(I, p, neg, b, out);
+    *out = val_int(neg ? (int64_t)(0 - v) : (int64_t)v);
+    return true;
+}
+
 static bool int_from_str(Interp *I, Value s, int base, Value *out)
 {
-    char buf[128];
-    if (!clean_number(str_cstr(s), as_str(s)->len, buf, sizeof buf))
-        return bad_literal(I, "int", s, base);
+    size_t cap = as_str(s)->len + 1;
+    char *buf = malloc(cap);
+    if (!buf)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    bool ok = false;
+    if (!clean_number(str_cstr(s), as_str(s)->len, buf, cap))
+        goto bad;
     char *p = buf;
     bool neg = false;
     if (*p == '+' || *p == '-')
@@ -76,21 +97,19 @@ static bool int_from_str(Interp *I, Value s, int base, Value *out)
     else if (b == 0)
         b = 10;
     if (!*p)
-        return bad_literal(I, "int", s, base);
-    uint64_t v = 0;
-    for (; *p; p++) {
-        int d = isdigit((unsigned char)*p) ? *p - '0'
-              : isalpha((unsigned char)*p) ? tolower((unsigned char)*p) - 'a' + 10 : 99;
+        goto bad;
+    for (const char *q = p; *q; q++) {
+        int d = isdigit((unsigned char)*q) ? *q - '0'
+              : isalpha((unsigned char)*q) ? tolower((unsigned char)*q) - 'a' + 10 : 99;
         if (d >= b)
-            return bad_literal(I, "int", s, base);
-        if (v > (UINT64_MAX - (uint64_t)d) / (uint64_t)b)
-            return interp_error(I, ERR_OVERFLOW, "integer overflow");
-        v = v * (uint64_t)b + (uint64_t)d;
+            goto bad;
     }
-    if (v > (uint64_t)INT64_MAX + neg)
-        return interp_error(I, ERR_OVERFLOW, "integer overflow");
-    *out = val_int(neg ? (int64_t)(0 - v) : (int64_t)v);
-    return true;
+    ok = int_digits_value(I, p, neg, b, out);
+    free(buf);
+    return ok;
+bad:
+    free(buf);
+    return bad_literal(I, "int", s, base);
 }
 
 static bool conv_int(Interp *I, const Args *a, Value *out)
@@ -113,6 +132,13 @@ static bool conv_int(Interp *I, const Args *a, Value *out)
     }
     if (val_is_obj(p[0], OBJ_STR))
         return int_from_str(I, p[0], (int)base, out);
+    if (bigint_is(p[0])) {
+        value_incref(p[0]);
+        *out = p[0];
+        return true;
+    }
+    if (p[0].kind == VAL_FLOAT)
+        return bigint_from_double(I, p[0].as.f, out);
     if (!value_to_int(I, p[0], &r))
         return false;
     *out = val_int(r);

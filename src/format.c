@@ -15,6 +15,7 @@
 #include <string.h>
 #include "interp.h"
 #include "methods_internal.h"
+#include "bigint.h"
 
 /* A parsed format spec: [[fill]align][sign][z][#][0][width][grouping][.prec][type]. */
 typedef struct FmtSpec {
@@ -474,6 +475,37 @@ static bool fmt_int_spec(Interp *I, int64_t v, const char *tname, const FmtSpec 
     return true;
 }
 
+/* An int beyond int64 with a parsed spec: as fmt_int_spec, digits by GMP. */
+static bool fmt_big_spec(Interp *I, Value v, const FmtSpec *fs, StrBuf *sb)
+{
+    char t = fs->type;
+    if (t && strchr("eEfFgG%", t)) {
+        double d;
+        if (!bigint_to_double(I, v, &d))
+            return false;
+        fmt_float_spec(d, fs, sb);
+        return true;
+    }
+    if ((t && !strchr("dnbcoxX", t)) || fs->prec >= 0 || fs->z)
+        return fmt_int_spec(I, 0, "int", fs, sb);     /* its error messages */
+    if (t == 'c')
+        return interp_error(I, ERR_OVERFLOW, "Python int too large to convert to C long");
+    int base = t == 'b' ? 2 : t == 'o' ? 8 : (t == 'x' || t == 'X') ? 16 : 10;
+    const char *prefix = "";
+    if (fs->alt && base != 10)
+        prefix = t == 'b' ? "0b" : t == 'o' ? "0o" : t == 'x' ? "0x" : "0X";
+    StrBuf d;
+    sb_init(&d);
+    if (!bigint_digits(I, v, base, t == 'X', &d)) {
+        sb_free(&d);
+        return false;
+    }
+    emit_number(sb, fs, sign_str(bigint_sign(v) < 0, fs->sign), prefix, d.data ? d.data : "",
+                d.len, "", base == 10 ? 3 : 4);
+    sb_free(&d);
+    return true;
+}
+
 static bool fmt_str_spec(Interp *I, const char *s, size_t n, const FmtSpec *fs, StrBuf *sb)
 {
     if (fs->type && fs->type != 's')
@@ -592,6 +624,11 @@ static bool fmt_instance(Interp *I, Value v, const char *spec, size_t len, StrBu
 
 bool format_value(Interp *I, Value v, const char *spec, size_t speclen, StrBuf *sb)
 {
+    if (bigint_is(v) && speclen) {
+        FmtSpec fs;
+        return fmt_spec_parse(I, spec, speclen, '>', 'd', "int", &fs) &&
+               fmt_big_spec(I, v, &fs, sb);
+    }
     if (val_is_obj(v, OBJ_NATIVE_OBJ)) {
         const NativeClass *cls = ((ObjNativeObj *)v.as.o)->cls;
         bool handled = false;
@@ -744,6 +781,26 @@ static const char *type_name_of(Value v)
     return v.kind == VAL_NONE ? "NoneType" : value_type_name(v);
 }
 
+/* %d %x %o of an int beyond int64. */
+static bool pct_big(Interp *I, char c, Value v, FmtSpec *fs, int64_t prec, StrBuf *sb)
+{
+    int base = c == 'o' ? 8 : (c == 'x' || c == 'X') ? 16 : 10;
+    StrBuf d;
+    sb_init(&d);
+    (void)prec;                 /* a big int has more digits than any precision asks */
+    if (!bigint_digits(I, v, base, c == 'X', &d)) {
+        sb_free(&d);
+        return false;
+    }
+    const char *prefix = "";
+    if (fs->alt && base != 10)
+        prefix = c == 'o' ? "0o" : c == 'x' ? "0x" : "0X";
+    emit_number(sb, fs, sign_str(bigint_sign(v) < 0, fs->sign), prefix, d.data ? d.data : "",
+                d.len, "", 3);
+    sb_free(&d);
+    return true;
+}
+
 /* %d %i %u %x %X %o with the flags in fs. */
 static bool pct_int(Interp *I, char c, Value v, FmtSpec *fs, int64_t prec, StrBuf *sb)
 {
@@ -761,6 +818,8 @@ static bool pct_int(Interp *I, char c, Value v, FmtSpec *fs, int64_t prec, StrBu
             return true;
         }
         i = (int64_t)v.as.f;
+    } else if (bigint_is(v)) {
+        return pct_big(I, c, v, fs, prec, sb);
     } else if (integral) {
         if (!value_to_int(I, v, &i))
             return false;
@@ -809,6 +868,8 @@ static bool pct_char(Interp *I, Value v, FmtSpec *fs, StrBuf *sb)
 {
     StrBuf t;
     sb_init(&t);
+    if (bigint_is(v))
+        return interp_error(I, ERR_OVERFLOW, "%%c arg not in range(0x110000)");
     if (v.kind == VAL_INT || v.kind == VAL_BOOL) {
         int64_t c = v.kind == VAL_INT ? v.as.i : v.as.b;
         if (c < 0 || c > 0x10FFFF)

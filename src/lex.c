@@ -329,7 +329,8 @@ static int digit_value(char c)
 }
 
 /* Value of the digits in src[from..to) (underscores skipped); false on
- * overflow of int64. */
+ * overflow of int64 (the token then carries ival -1: a literal never is
+ * negative, and the parser builds the big value from the source text). */
 static bool int_value(const char *s, size_t from, size_t to, int base, int64_t *out)
 {
     uint64_t v = 0;
@@ -361,7 +362,7 @@ static Token lex_radix(Lexer *lx, size_t start, int line, int col)
     }
     Token tk = make_tok(lx, TOK_INT, start, line, col);
     if (!int_value(lx->src, digits, lx->pos, base, &tk.ival))
-        return fail_at(lx, line, col, false, "integer literal too large");
+        tk.ival = -1;           /* beyond int64: the parser reads the digits */
     return tk;
 }
 
@@ -432,8 +433,18 @@ static Token lex_number(Lexer *lx, size_t start, int line, int col)
                                "leading zeros in decimal integer literals are not "
                                "permitted; use an 0o prefix for octal integers");
     }
-    if (!int_value(lx->src, start, lx->pos, 10, &tk.ival))
-        return fail_at(lx, line, col, false, "integer literal too large");
+    if (!int_value(lx->src, start, lx->pos, 10, &tk.ival)) {
+        size_t nd = 0;
+        for (size_t i = start; i < lx->pos; i++)
+            nd += lx->src[i] != '_';
+        if (nd > 4300)          /* Python 3.11's int_max_str_digits */
+            return fail_at(lx, line, col, false, "Exceeds the limit (4300 digits) for integer "
+                           "string conversion: value has %zu digits; use "
+                           "sys.set_int_max_str_digits() to increase the limit - Consider "
+                           "hexadecimal for huge integer literals to avoid decimal conversion "
+                           "limits.", nd);
+        tk.ival = -1;           /* beyond int64: the parser reads the digits */
+    }
     return tk;
 }
 

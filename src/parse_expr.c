@@ -217,6 +217,54 @@ static Node *parse_brace(Parser *p)
     return d;
 }
 
+/* An int literal beyond int64 (the lexer leaves ival -1) as the expression
+ * hi * base**len(lo) + lo over halves of its digits d[0..n), so the evaluator
+ * builds the big int with its own arithmetic; the tree is balanced (depth
+ * log n) and each leaf fits in int64 (at most 15 digits). */
+static Node *big_literal(Parser *p, const Token *t, const char *d, size_t n, int base)
+{
+    Node *r;
+    if (n <= 15) {
+        if (!(r = p_node_tok(p, NODE_INT, t)))
+            return NULL;
+        r->u.ival = 0;
+        for (size_t i = 0; i < n; i++)
+            r->u.ival = r->u.ival * base + (d[i] <= '9' ? d[i] - '0' : (d[i] | 0x20) - 'a' + 10);
+        return r;
+    }
+    size_t nlo = n / 2;
+    Node *hi = big_literal(p, t, d, n - nlo, base), *lo = big_literal(p, t, d + n - nlo, nlo, base);
+    Node *b = p_node_tok(p, NODE_INT, t), *e = p_node_tok(p, NODE_INT, t);
+    Node *pw = p_node_tok(p, NODE_BINARY, t), *mul = p_node_tok(p, NODE_BINARY, t);
+    if (!hi || !lo || !b || !e || !pw || !mul || !(r = p_node_tok(p, NODE_BINARY, t)))
+        return NULL;
+    b->u.ival = base;
+    e->u.ival = (int64_t)nlo;
+    pw->u.binary.op = BIN_POW; pw->u.binary.left = b; pw->u.binary.right = e;
+    mul->u.binary.op = BIN_MUL; mul->u.binary.left = hi; mul->u.binary.right = pw;
+    r->u.binary.op = BIN_ADD; r->u.binary.left = mul; r->u.binary.right = lo;
+    return r;
+}
+
+static Node *big_literal_tok(Parser *p, const Token *t)
+{
+    const char *s = p->lx->src + t->start;
+    size_t len = t->len, k = 0;
+    int base = 10;
+    if (len > 2 && s[0] == '0' && strchr("xXoObB", s[1])) {
+        base = (s[1] | 0x20) == 'x' ? 16 : (s[1] | 0x20) == 'o' ? 8 : 2;
+        s += 2;
+        len -= 2;
+    }
+    char *d = arena_alloc(&p->chunk->arena, len + 1);
+    if (!d)
+        return NULL;
+    for (size_t i = 0; i < len; i++)
+        if (s[i] != '_')
+            d[k++] = s[i];
+    return big_literal(p, t, d, k, base);
+}
+
 static Node *parse_atom(Parser *p)
 {
     Token t = p->cur;
@@ -229,6 +277,11 @@ static Node *parse_atom(Parser *p)
         p_advance(p);
         return n;
     case TOK_INT: case TOK_FLOAT:
+        if (t.type == TOK_INT && t.ival < 0) {
+            n = big_literal_tok(p, &t);
+            p_advance(p);
+            return n;
+        }
         n = p_node_tok(p, t.type == TOK_INT ? NODE_INT : NODE_FLOAT, &t);
         if (n && t.type == TOK_INT)
             n->u.ival = t.ival;

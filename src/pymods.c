@@ -18,6 +18,8 @@
 #include <unistd.h>
 #include "modules.h"
 #include "methods_internal.h"
+#include "bigint.h"
+#include "bigint_math.h"
 
 static const char *tname(Value v)
 {
@@ -111,19 +113,25 @@ static bool m_log(Interp *I, Value self, const Args *a, Value *out)
     (void)self;
     Value v[2];
     double x, b = M_E;
-    if (!args_parse(I, "math.log", a, "x, base=", v) || !real(I, v[0], &x))
+    bool bx = false;
+    if (!args_parse(I, "math.log", a, "x, base=", v))
+        return false;
+    if (bigint_is(v[0]) && bigint_sign(v[0]) > 0)
+        x = bigint_log(v[0]), bx = true;       /* beyond float range: exact exponent */
+    else if (!real(I, v[0], &x))
         return false;
     if (v[1].kind != VAL_UNSET && !real(I, v[1], &b))
         return false;
     if (x <= 0 || b <= 0)
         return interp_error(I, ERR_VALUE, "math domain error");
+    double lx = bx ? x : log(x);
     if (v[1].kind == VAL_UNSET) {
-        *out = val_float(log(x));
+        *out = val_float(lx);
         return true;
     }
     if (b == 1)
         return interp_error(I, ERR_ZERO_DIVISION, "float division by zero");
-    *out = val_float(log(x) / log(b));
+    *out = val_float(lx / log(b));
     return true;
 }
 
@@ -359,21 +367,14 @@ static bool rounding(Interp *I, const Args *a, const char *fname, double (*fn)(d
     double d;
     if (!args_parse(I, fname, a, "x", &x))
         return false;
-    if (x.kind == VAL_INT || x.kind == VAL_BOOL) {
-        *out = val_int(x.kind == VAL_INT ? x.as.i : x.as.b);
+    if (x.kind == VAL_INT || x.kind == VAL_BOOL || bigint_is(x)) {
+        *out = x.kind == VAL_BOOL ? val_int(x.as.b) : x;
+        value_incref(*out);
         return true;
     }
     if (!real(I, x, &d))
         return false;
-    d = fn(d);
-    if (isnan(d))
-        return interp_error(I, ERR_VALUE, "cannot convert float NaN to integer");
-    if (isinf(d))
-        return interp_error(I, ERR_OVERFLOW, "cannot convert float infinity to integer");
-    if (fabs(d) >= 9.2233720368547758e18)
-        return interp_error(I, ERR_OVERFLOW, "int too large to convert");
-    *out = val_int((int64_t)d);
-    return true;
+    return bigint_from_double(I, fn(d), out);
 }
 
 static bool m_floor(Interp *I, Value s, const Args *a, Value *o) { (void)s; return rounding(I, a, "math.floor", floor, o); }
@@ -425,89 +426,18 @@ static bool m_factorial(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
     Value x;
-    int64_t n, r = 1;
-    if (!args_parse(I, "math.factorial", a, "n", &x) || !integral(I, x, &n))
-        return false;
-    if (n < 0)
-        return interp_error(I, ERR_VALUE, "factorial() not defined for negative values");
-    if (n > 20)
-        return interp_error(I, ERR_OVERFLOW, "factorial(%lld) does not fit a 64-bit int",
-                            (long long)n);
-    for (int64_t i = 2; i <= n; i++)
-        r *= i;
-    *out = val_int(r);
-    return true;
+    return args_parse(I, "math.factorial", a, "n", &x) && bigint_factorial(I, x, out);
 }
 
-static int64_t gcd64(int64_t a, int64_t b)
-{
-    uint64_t x = a < 0 ? (uint64_t)0 - (uint64_t)a : (uint64_t)a;
-    uint64_t y = b < 0 ? (uint64_t)0 - (uint64_t)b : (uint64_t)b;
-    while (y) {
-        uint64_t t = x % y;
-        x = y;
-        y = t;
-    }
-    return (int64_t)x;
-}
+static bool m_gcd(Interp *I, Value s, const Args *a, Value *o) { (void)s; return bigint_gcd_lcm(I, a, false, o); }
+static bool m_lcm(Interp *I, Value s, const Args *a, Value *o) { (void)s; return bigint_gcd_lcm(I, a, true, o); }
 
-static bool gcd_lcm(Interp *I, const Args *a, bool lcm, Value *out)
-{
-    int64_t acc = lcm ? 1 : 0;
-    if (a->nkw)
-        return interp_error(I, ERR_TYPE, "%s() takes no keyword arguments", lcm ? "lcm" : "gcd");
-    for (int i = 0; i < a->npos; i++) {
-        int64_t n;
-        if (!integral(I, a->pos[i], &n))
-            return false;
-        if (!lcm) {
-            acc = gcd64(acc, n);
-        } else if (acc == 0 || n == 0) {
-            acc = 0;
-        } else {
-            __int128 l = (__int128)(acc / gcd64(acc, n)) * n;
-            if (l < 0)
-                l = -l;
-            if (l > INT64_MAX)
-                return interp_error(I, ERR_OVERFLOW, "lcm does not fit a 64-bit int");
-            acc = (int64_t)l;
-        }
-    }
-    *out = val_int(acc);
-    return true;
-}
-
-static bool m_gcd(Interp *I, Value s, const Args *a, Value *o) { (void)s; return gcd_lcm(I, a, false, o); }
-static bool m_lcm(Interp *I, Value s, const Args *a, Value *o) { (void)s; return gcd_lcm(I, a, true, o); }
-
-/* comb(n, k) and perm(n, k) with overflow checks. */
+/* comb(n, k) and perm(n, k), exact (bigint_math.c). */
 static bool comb_perm(Interp *I, const Args *a, const char *fname, bool comb, Value *out)
 {
     Value v[2];
-    int64_t n, k;
-    if (!args_parse(I, fname, a, comb ? "n, k" : "n, k=", v) || !integral(I, v[0], &n))
-        return false;
-    k = n;
-    if ((v[1].kind != VAL_UNSET && v[1].kind != VAL_NONE) && !integral(I, v[1], &k))
-        return false;
-    if (n < 0)
-        return interp_error(I, ERR_VALUE, "n must be a non-negative integer");
-    if (k < 0)
-        return interp_error(I, ERR_VALUE, "k must be a non-negative integer");
-    if (k > n) {
-        *out = val_int(0);
-        return true;
-    }
-    if (comb && k > n - k)
-        k = n - k;
-    __int128 r = 1;
-    for (int64_t i = 0; i < k; i++) {
-        r = comb ? r * (n - i) / (i + 1) : r * (n - i);
-        if (r > INT64_MAX)
-            return interp_error(I, ERR_OVERFLOW, "%s result does not fit a 64-bit int", fname + 5);
-    }
-    *out = val_int((int64_t)r);
-    return true;
+    return args_parse(I, fname, a, comb ? "n, k" : "n, k=", v) &&
+           bigint_comb_perm(I, v[0], v[1], comb, out);
 }
 
 static bool m_comb(Interp *I, Value s, const Args *a, Value *o) { (void)s; return comb_perm(I, a, "math.comb", true, o); }
@@ -517,18 +447,7 @@ static bool m_isqrt(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
     Value x;
-    int64_t n;
-    if (!args_parse(I, "math.isqrt", a, "n", &x) || !integral(I, x, &n))
-        return false;
-    if (n < 0)
-        return interp_error(I, ERR_VALUE, "isqrt() argument must be nonnegative");
-    int64_t r = (int64_t)sqrt((double)n);
-    while (r > 0 && (__int128)r * r > n)
-        r--;
-    while ((__int128)(r + 1) * (r + 1) <= n)
-        r++;
-    *out = val_int(r);
-    return true;
+    return args_parse(I, "math.isqrt", a, "n", &x) && bigint_isqrt(I, x, out);
 }
 
 static bool m_prod(Interp *I, Value self, const Args *a, Value *out)

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "object.h"
+#include "bigint.h"
 
 bool convert_call(Interp *I, ObjType *t, const Args *a, Value *out);   /* convert.c */
 
@@ -199,6 +200,8 @@ ObjType *value_type_obj(Interp *I, Value v)
         return I->types[ik == IT_ENUMERATE ? T_ENUMERATE : ik == IT_ZIP ? T_ZIP : T_ITER];
     }
     case OBJ_NATIVE_OBJ:
+        if (((ObjNativeObj *)v.as.o)->cls == &bigint_class)
+            return I->types[T_INT];
         if (!native_type_get(I, ((ObjNativeObj *)v.as.o)->cls, &t))
             return NULL;
         return t;

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <math.h>
 #include "object.h"
+#include "bigint.h"
 
 static const char *const dunder[BIN_COUNT] = {
     "__add__", "__sub__", "__mul__", "__truediv__", "__floordiv__", "__mod__", "__pow__",
@@ -47,7 +48,11 @@ static bool is_intlike(Value v) { return v.kind == VAL_INT || v.kind == VAL_BOOL
 static int64_t intval(Value v) { return v.kind == VAL_BOOL ? v.as.b : v.as.i; }
 static bool is_num(Value v) { return is_intlike(v) || v.kind == VAL_FLOAT; }
 
-static bool overflow(Interp *I) { return interp_error(I, ERR_OVERFLOW, "integer overflow"); }
+/* An int result that leaves int64 continues as a big int (bigint.c). */
+static bool big(Interp *I, BinOp op, int64_t a, int64_t b, Value *out)
+{
+    return bigint_binop(I, op, val_int(a), val_int(b), out);
+}
 
 static bool int_pow(Interp *I, int64_t a, int64_t b, Value *out)
 {
@@ -57,13 +62,13 @@ static bool int_pow(Interp *I, int64_t a, int64_t b, Value *out)
         *out = val_float(pow((double)a, (double)b));
         return true;
     }
-    int64_t r = 1, base = a;
-    while (b) {
-        if (b & 1 && __builtin_mul_overflow(r, base, &r))
-            return overflow(I);
-        b >>= 1;
-        if (b && __builtin_mul_overflow(base, base, &base))
-            return overflow(I);
+    int64_t r = 1, base = a, e = b;
+    while (e) {
+        if (e & 1 && __builtin_mul_overflow(r, base, &r))
+            return big(I, BIN_POW, a, b, out);
+        e >>= 1;
+        if (e && __builtin_mul_overflow(base, base, &base))
+            return big(I, BIN_POW, a, b, out);
     }
     *out = val_int(r);
     return true;
@@ -82,21 +87,25 @@ static bool int_shift(Interp *I, BinOp op, int64_t a, int64_t b, Value *out)
         return true;
     }
     if (b >= 63 || (a > 0 ? a > (INT64_MAX >> b) : a < (INT64_MIN >> b)))
-        return overflow(I);
+        return big(I, op, a, b, out);
     *out = val_int((int64_t)((uint64_t)a << b));
     return true;
 }
+
+#define TWO53 (INT64_C(1) << 53)
 
 static bool int_binop(Interp *I, BinOp op, int64_t a, int64_t b, Value *out)
 {
     int64_t r;
     switch (op) {
-    case BIN_ADD: if (__builtin_add_overflow(a, b, &r)) return overflow(I); break;
-    case BIN_SUB: if (__builtin_sub_overflow(a, b, &r)) return overflow(I); break;
-    case BIN_MUL: if (__builtin_mul_overflow(a, b, &r)) return overflow(I); break;
+    case BIN_ADD: if (__builtin_add_overflow(a, b, &r)) return big(I, op, a, b, out); break;
+    case BIN_SUB: if (__builtin_sub_overflow(a, b, &r)) return big(I, op, a, b, out); break;
+    case BIN_MUL: if (__builtin_mul_overflow(a, b, &r)) return big(I, op, a, b, out); break;
     case BIN_DIV:
         if (b == 0)
             return interp_error(I, ERR_ZERO_DIVISION, "division by zero");
+        if (a > TWO53 || a < -TWO53 || b > TWO53 || b < -TWO53)
+            return big(I, op, a, b, out);     /* correctly rounded, as Python */
         *out = val_float((double)a / (double)b);
         return true;
     case BIN_FLOORDIV: case BIN_MOD:
@@ -105,7 +114,7 @@ static bool int_binop(Interp *I, BinOp op, int64_t a, int64_t b, Value *out)
                                                     : "integer division or modulo by zero");
         if (a == INT64_MIN && b == -1) {
             if (op == BIN_FLOORDIV)
-                return overflow(I);
+                return big(I, op, a, b, out);
             r = 0;
             break;
         }
@@ -445,7 +454,7 @@ bool value_unop(Interp *I, UnOp op, Value v, Value *out)
     if (is_intlike(v)) {
         int64_t x = intval(v);
         if (op == UN_NEG && x == INT64_MIN)
-            return overflow(I);
+            return bigint_unop(I, op, v, out);
         *out = val_int(op == UN_NEG ? -x : op == UN_POS ? x : ~x);
         return true;
     }
@@ -539,6 +548,11 @@ static bool order(Interp *I, CmpOp op, Value a, Value b, bool *res, bool *handle
     if (is_intlike(a) && is_intlike(b)) {
         int64_t x = intval(a), y = intval(b);
         *res = cmp_result(op, (x > y) - (x < y));
+        return true;
+    }
+    if ((is_intlike(a) && b.kind == VAL_FLOAT) || (a.kind == VAL_FLOAT && is_intlike(b))) {
+        int c = is_intlike(a) ? bigint_cmp_double(a, b.as.f) : bigint_cmp_double(b, a.as.f);
+        *res = c != 2 && cmp_result(op, is_intlike(a) ? c : -c);   /* exact, as Python */
         return true;
     }
     double x, y;

@@ -6,6 +6,7 @@
 #include <math.h>
 #include <stdio.h>
 #include "object.h"
+#include "bigint.h"
 
 static const char *iter_names[] = {
     "list_iterator", "str_ascii_iterator", "range_iterator", "dict_keyiterator",
@@ -477,6 +478,11 @@ bool value_eq(Interp *I, Value a, Value b, bool *out)
             *out = p == q;
             return true;
         }
+        if (a.kind != VAL_FLOAT || b.kind != VAL_FLOAT) {   /* int == float, exactly */
+            *out = a.kind == VAL_FLOAT ? bigint_cmp_double(b, a.as.f) == 0
+                                       : bigint_cmp_double(a, b.as.f) == 0;
+            return true;
+        }
         num_as_double(a, &x);
         num_as_double(b, &y);
         *out = x == y;
@@ -592,6 +598,18 @@ bool value_hash(Interp *I, Value v, uint64_t *out)
         }
         return true;
     case VAL_OBJ: break;
+    }
+    if (bigint_is(v)) {
+        double d;                       /* equal to a float: the float's hash */
+        if (bigint_to_double(I, v, &d) && bigint_cmp_double(v, d) == 0) {
+            uint64_t bits;
+            memcpy(&bits, &d, sizeof bits);
+            *out = mix(bits ^ 0x5bd1e995);
+        } else {
+            interp_clear_error(I);
+            *out = mix((uint64_t)bigint_pyhash(v));
+        }
+        return true;
     }
     ObjKind k = v.as.o->kind;
     if (k == OBJ_STR) {

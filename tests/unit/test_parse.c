@@ -411,7 +411,6 @@ static void test_syntax_errors(void **state)
     check_error("nonlocal x\n", 1, 1, "nonlocal declaration not allowed at module level");
     check_error("print 'a'\n", 1, 1,
                 "Missing parentheses in call to 'print'. Did you mean print(...)?");
-    check_error("x = 99999999999999999999\n", 1, 5, "integer literal too large");
     check_error("x = '\\x1'\n", 1, 5, "(unicode error) 'unicodeescape' codec can't decode "
                 "bytes in position 0-2: truncated \\xXX escape");
     check_error("if x:\n\tpass\n        pass\n", 3, 1,
