@@ -52,7 +52,7 @@ typedef enum {
     NODE_IFEXP,      /* ifexp.cond, ifexp.then, ifexp.orelse */
     NODE_LISTCOMP,   /* comp.elt, comp.gens (NODE_COMPFOR items) */
     NODE_SETCOMP,    /* comp.elt, comp.gens */
-    NODE_GENEXP,     /* comp.elt, comp.gens (evaluated eagerly to a list-like iterable) */
+    NODE_GENEXP,     /* comp.elt, comp.gens (a lazy generator: eval_genexpr.c) */
     NODE_DICTCOMP,   /* comp.key, comp.elt (the value), comp.gens */
     NODE_COMPFOR,    /* compfor.target, compfor.iter, compfor.ifs */
     NODE_STARRED,    /* starred.value: *x in calls, displays and assignment targets */

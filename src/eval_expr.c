@@ -719,11 +719,6 @@ static bool eval_comp(Interp *I, const Node *n, Value *out)
     }
     code_unref(code);
     value_decref(first);
-    if (ok && n->kind == NODE_GENEXP) {
-        ok = iter_new(I, IT_GENEXP, c.result, out);
-        value_decref(c.result);
-        return ok;
-    }
     if (!ok) {
         value_decref(c.result);
         return false;
@@ -812,8 +807,10 @@ static bool eval_node(Interp *I, const Node *n, Value *out)
         value_decref(c);
         return ok && eval_expr(I, t ? n->u.ifexp.then : n->u.ifexp.orelse, out);
     }
-    case NODE_LISTCOMP: case NODE_SETCOMP: case NODE_GENEXP: case NODE_DICTCOMP:
+    case NODE_LISTCOMP: case NODE_SETCOMP: case NODE_DICTCOMP:
         return eval_comp(I, n, out);
+    case NODE_GENEXP:
+        return genexpr_eval(I, n, out);
     case NODE_STARRED:
         return interp_error(I, ERR_SYNTAX, "can't use starred expression here");
     case NODE_YIELD:

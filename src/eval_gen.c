@@ -13,6 +13,9 @@
  * before its end is closed: GeneratorExit is raised at its yield, its
  * finally blocks run and its coroutine ends; interp_free closes the live
  * ones before the globals go.
+ * A generator expression (eval_genexpr.c) is a generator object of the same
+ * type without a coroutine: it cannot yield, so each step simply runs its
+ * loops on the consumer's stack.
  * Part of the language core (see object.h).
  */
 #include <pthread.h>
@@ -84,6 +87,8 @@ typedef struct Gen {
     Value yielded, sent;      /* owned while in transit */
     Ctx gen_ctx, caller_ctx;
     struct Gen *prev, *next;  /* the interpreter's live generators */
+    Genexpr *gx;              /* a generator expression's state (owned), or NULL */
+    char *gx_qualname;        /* its __qualname__ (malloc'd) */
 } Gen;
 
 static void ctx_save(Interp *I, Ctx *c)
@@ -241,6 +246,19 @@ static void release_stack(Gen *g)
     g->has_stack = false;
 }
 
+/* A generator expression's next value: its loops run on this stack. */
+static bool genexpr_resume(Interp *I, Gen *g, Value *out, bool *done)
+{
+    g->state = G_RUNNING;
+    bool ok = genexpr_step(I, g->gx, out, done);
+    g->state = ok && !*done ? G_SUSPENDED : G_DONE;
+    if (!ok && interp_error_kind(I) == ERR_STOP_ITERATION) {
+        interp_clear_error(I);
+        interp_error(I, ERR_RUNTIME, "generator raised StopIteration");
+    }
+    return ok;
+}
+
 /* Runs the body to its next yield (*out, new) or its end (*done). */
 static bool gen_resume(Interp *I, Gen *g, Value sent, Value *out, bool *done)
 {
@@ -253,6 +271,8 @@ static bool gen_resume(Interp *I, Gen *g, Value sent, Value *out, bool *done)
         return interp_error(I, ERR_VALUE, "generator already executing");
     if (g->state == G_NEW && sent.kind != VAL_NONE)
         return interp_error(I, ERR_TYPE, "can't send non-None value to a just-started generator");
+    if (g->gx)
+        return genexpr_resume(I, g, out, done);
     if (I->depth >= MAX_DEPTH)
         return interp_error(I, ERR_RECURSION, "maximum recursion depth exceeded");
     if (g->state == G_NEW && !start_coroutine(I, g))
@@ -308,6 +328,12 @@ bool gen_yield(Interp *I, Value v, Value *sent)
 static void gen_close(Gen *g)
 {
     Interp *I = g->I;
+    if (g->gx) {
+        genexpr_free(I, g->gx);
+        g->gx = NULL;
+        g->state = G_DONE;
+        return;
+    }
     if (g->state == G_NEW) {
         frame_drop(I, g);
         g->state = G_DONE;
@@ -352,7 +378,9 @@ static void gen_finalize(void *data)
         g->next->prev = g->prev;
     if (g->frame)
         frame_drop(I, g);
-    value_decref(val_obj(&g->f->obj));
+    if (g->f)
+        value_decref(val_obj(&g->f->obj));
+    free(g->gx_qualname);
     value_decref(g->yielded);
     value_decref(g->sent);
     release_stack(g);
@@ -373,8 +401,9 @@ static bool gen_repr(Interp *I, Value self, StrBuf *sb)
     (void)I;
     Gen *g = native_obj_data(self, &gen_class);
     char q[160];
-    func_qualname(g->f, q, sizeof q);
-    sb_printf(sb, "<generator object %s at %p>", q, (void *)self.as.o);
+    if (g->f)
+        func_qualname(g->f, q, sizeof q);
+    sb_printf(sb, "<generator object %s at %p>", g->f ? q : g->gx_qualname, (void *)self.as.o);
     return true;
 }
 
@@ -392,10 +421,40 @@ static bool m_close(Interp *I, Value self, const Args *a, Value *out)
 {
     if (!args_parse(I, "close", a, "", NULL))
         return false;
+    if (((Gen *)native_obj_data(self, &gen_class))->state == G_RUNNING)
+        return interp_error(I, ERR_VALUE, "generator already executing");
     gen_close(native_obj_data(self, &gen_class));
     *out = val_none();
     return true;
 }
+
+/* gi_running, gi_suspended, __name__, __qualname__ */
+static bool gen_getattr(Interp *I, Value self, const char *name, Value *out, bool *found)
+{
+    Gen *g = native_obj_data(self, &gen_class);
+    char q[160];
+    *found = true;
+    if (strcmp(name, "gi_running") == 0) {
+        *out = val_bool(g->state == G_RUNNING);
+        return true;
+    }
+    if (strcmp(name, "gi_suspended") == 0) {
+        *out = val_bool(g->state == G_SUSPENDED);
+        return true;
+    }
+    if (strcmp(name, "__name__") == 0)
+        return str_from_cstr(I, g->f ? g->f->name : "<genexpr>", out);
+    if (strcmp(name, "__qualname__") == 0) {
+        if (g->f)
+            func_qualname(g->f, q, sizeof q);
+        return str_from_cstr(I, g->f ? q : g->gx_qualname, out);
+    }
+    *found = false;
+    return true;
+}
+
+static const char *const gen_attrs[] = {"gi_running", "gi_suspended", "__name__",
+                                        "__qualname__", NULL};
 
 static const NativeDef gen_methods[] = {
     {"send", m_send, "send(value)", "Resumes the generator; the paused yield gives value.\n"
@@ -409,10 +468,12 @@ static const NativeClass gen_class = {
     .name = "generator",
     .finalize = gen_finalize,
     .repr = gen_repr,
+    .getattr = gen_getattr,
+    .attrs = gen_attrs,
     .next = gen_next,
     .methods = gen_methods,
-    .doc = "A generator: made by calling a function whose body has yield; next() runs it "
-           "to its next yield.",
+    .doc = "A generator: made by calling a function whose body has yield, or by a "
+           "generator expression (x*x for x in it); next() runs it to its next value.",
 };
 
 const NativeClass *gen_native_class(void) { return &gen_class; }
@@ -438,4 +499,19 @@ bool gen_new(Interp *I, ObjFunc *f, Frame *fr, Value *out)
         g->next->prev = g;
     I->live_gens = g;
     return true;
+}
+
+bool gen_new_genexpr(Interp *I, Genexpr *gx, char *qualname, Value *out)
+{
+    Gen *g = calloc(1, sizeof *g);
+    if (!g) {
+        genexpr_free(I, gx);
+        free(qualname);
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    }
+    g->I = I;
+    g->gx = gx;
+    g->gx_qualname = qualname;
+    g->yielded = g->sent = (Value){VAL_UNSET, {0}};
+    return native_obj_new(I, &gen_class, g, out);   /* on failure finalize freed g */
 }

@@ -291,4 +291,15 @@ void func_qualname(const ObjFunc *f, char *buf, size_t n);
 bool user_instance_special(Interp *I, Value self, const char *name, int npos,
                            const Value *pos, Value *out, bool *found);
 
+/* eval_genexpr.c: generator expressions, lazy as in Python.  genexpr_eval
+ * evaluates a NODE_GENEXP: the outermost iterable and its iterator now, and
+ * a generator object (gen_new_genexpr) that runs the rest on next(). */
+typedef struct Genexpr Genexpr;
+bool genexpr_eval(Interp *I, const Node *n, Value *out);
+/* The next value (*out, new) or *done; finished after an error or the end. */
+bool genexpr_step(Interp *I, Genexpr *gx, Value *out, bool *done);
+void genexpr_free(Interp *I, Genexpr *gx);                 /* NULL is fine */
+/* eval_gen.c: a generator object over gx, taking gx and qualname (malloc'd). */
+bool gen_new_genexpr(Interp *I, Genexpr *gx, char *qualname, Value *out);
+
 #endif
