@@ -45,6 +45,8 @@ bool np_linalg_fail(Interp *I);
 extern const NativeDef np_linalg_lapack_defs[];  /* mod_np_linalg2.c: eig, svd, ... */
 extern const NativeDef np_linalg_top_defs[];     /* mod_np_linalg2.c: numpy.cross */
 extern const NativeDef np_print_defs[];          /* mod_np_print.c: printoptions, array2string */
+extern const NativeDef np_random_mvn_defs[];     /* mod_np_mvn.c: numpy.random.multivariate_normal */
+extern const NativeDef np_stats_defs[];          /* mod_np_mvn.c: numpy.cov, corrcoef */
 /* The singular values of the stacked matrices x (..., m, n) (new reference;
  * NULL with the error raised) (mod_np_linalg2.c). */
 NnTensor *np_linalg_svdvals(Interp *I, NnTensor *x);

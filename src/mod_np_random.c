@@ -337,7 +337,8 @@ bool mod_np_random_create(Interp *I, Value *out)
     if (!module_new(I, "numpy.random", "numpy's random numbers (legacy RandomState algorithms; "
                     "the same numbers as numpy for the same seed).", &m))
         return false;
-    if (!module_add_natives(I, m, np_random_defs) || !module_add_natives(I, m, np_random_more_defs)) {
+    if (!module_add_natives(I, m, np_random_defs) || !module_add_natives(I, m, np_random_more_defs) ||
+        !module_add_natives(I, m, np_random_mvn_defs)) {
         value_decref(m);
         return false;
     }
