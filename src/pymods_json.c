@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "methods_internal.h"
+#include "bigint.h"
 
 /* ---- encoding ---- */
 
@@ -185,6 +186,8 @@ static bool enc_value(Interp *I, Enc *e, Value v, StrBuf *sb)
         return enc_list(I, e, as_list(v), sb);
     if (val_is_obj(v, OBJ_DICT))
         return enc_dict(I, e, v, sb);
+    if (bigint_is(v))
+        return value_repr(I, v, sb);            /* an int of any size */
     double d;
     if (val_is_obj(v, OBJ_NATIVE_OBJ) && value_to_float(I, v, &d))
         return enc_float(I, d, sb);
@@ -330,6 +333,19 @@ static bool dec_number(Dec *d, Value *out)
     while (d->pos < d->n && strchr("0123456789+-.eE", d->s[d->pos]) && d->s[d->pos]) {
         is_float |= strchr(".eE", d->s[d->pos]) != NULL;
         d->pos++;
+    }
+    if (!is_float && d->pos - st > 18) {        /* maybe beyond int64: exact */
+        char *digits = malloc(d->pos - st + 1);
+        if (!digits)
+            return interp_error(d->I, ERR_MEMORY, "out of memory");
+        bool neg = d->s[st] == '-';
+        memcpy(digits, d->s + st + neg, d->pos - st - neg);
+        digits[d->pos - st - neg] = '\0';
+        bool ok = strspn(digits, "0123456789") == strlen(digits) &&
+                  bigint_parse(d->I, digits, neg, 10, out);
+        free(digits);
+        if (ok || interp_error_pending(d->I))
+            return ok;
     }
     char buf[64];
     size_t len = d->pos - st < sizeof buf - 1 ? d->pos - st : sizeof buf - 1;
