@@ -673,7 +673,7 @@ bool mod_np_create(Interp *I, Value *out)
               module_add_natives(I, m, np_extra_defs) && module_add_natives(I, m, np_more_defs) &&
               module_add_natives(I, m, np_search_defs) && module_add_natives(I, m, np_linalg_top_defs) &&
               module_add_natives(I, m, np_types_defs) && module_add_natives(I, m, np_print_defs) &&
-              module_add_natives(I, m, np_stats_defs) &&
+              module_add_natives(I, m, np_stats_defs) && np_grid_install(I, m) &&
               add_np_names(I, m) && data_install_numpy(I, m) && attach(I, m, "random", "numpy.random") &&
               attach(I, m, "linalg", "numpy.linalg") && str_from_cstr(I, "1.24.2", &ver);
     if (ok) {

@@ -47,6 +47,8 @@ extern const NativeDef np_linalg_top_defs[];     /* mod_np_linalg2.c: numpy.cros
 extern const NativeDef np_print_defs[];          /* mod_np_print.c: printoptions, array2string */
 extern const NativeDef np_random_mvn_defs[];     /* mod_np_mvn.c: numpy.random.multivariate_normal */
 extern const NativeDef np_stats_defs[];          /* mod_np_mvn.c: numpy.cov, corrcoef */
+/* Adds np.mgrid, np.ogrid, np.r_ and np.c_ to the numpy module m (mod_np_grid.c). */
+bool np_grid_install(Interp *I, Value m);
 /* The singular values of the stacked matrices x (..., m, n) (new reference;
  * NULL with the error raised) (mod_np_linalg2.c). */
 NnTensor *np_linalg_svdvals(Interp *I, NnTensor *x);
