@@ -17,8 +17,8 @@ vars() {
     make -s --no-print-directory -f Makefile -f - fuzz-print-vars <<'MK'
 fuzz-print-vars:
 	@echo "SOURCES=$(filter %.c,$(lib_libnnsh_la_SOURCES) $(src_libfront_la_SOURCES))"
-	@echo "CFLAGS=$(BLAS_CFLAGS) $(ZLIB_CFLAGS) $(LIBZIP_CFLAGS) $(JSONC_CFLAGS)"
-	@echo "LIBS=$(BLAS_LIBS) $(ZLIB_LIBS) $(LIBZIP_LIBS) $(JSONC_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS) $(LIBS)"
+	@echo "CFLAGS=$(BLAS_CFLAGS) $(LAPACKE_CFLAGS) $(GMP_CFLAGS) $(ZLIB_CFLAGS) $(LIBZIP_CFLAGS) $(JSONC_CFLAGS)"
+	@echo "LIBS=$(BLAS_LIBS) $(LAPACKE_LIBS) $(GMP_LIBS) $(ZLIB_LIBS) $(LIBZIP_LIBS) $(JSONC_LIBS) $(NCURSES_LIBS) $(READLINE_LIBS) $(LIBS)"
 MK
 }
 SOURCES=$(vars | sed -n 's/^SOURCES=//p')
