@@ -11,6 +11,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdarg.h>
@@ -217,30 +218,42 @@ bool nn_interrupted(NnCtx *ctx)
 
 /* ---- threads ---- */
 
-/* A persistent pool of threads-1 workers; the caller runs task 0.  A
- * training step opens a parallel region every few tens of microseconds
- * (the optimizer pass, the large products), and waking a thread sleeping
- * on a condition variable costs about as much as the work it takes.  So a
- * worker that finished a task, and a caller waiting for its workers, spin
- * for a short while (NN_SPIN_NS) watching an atomic counter before they
- * sleep: back-to-back regions start and end without a system call, and an
- * idle pool still sleeps.  The pool is created with plain malloc (not the
- * hook) on first use, since it outlives any one call. */
+/* A persistent pool of threads-1 workers.  A parallel region is cut into
+ * chunks (up to NN_CHUNKS_PER_THREAD per thread, fixed by n, min_chunk and
+ * the thread count, so results never depend on who runs a chunk).  The
+ * caller and the workers claim chunks from one atomic word, and the caller
+ * waits only for chunks a worker has claimed and not yet finished: when the
+ * other core is busy with another program, the caller does the region
+ * itself instead of waiting for a descheduled worker.  A worker that
+ * finished spins a short while (NN_SPIN_NS) watching the claim word before
+ * it sleeps, so the regions of a training step, tens of microseconds apart,
+ * start without a system call, and an idle pool still sleeps.  The pool is
+ * created with plain malloc (not the hook) on first use, since it outlives
+ * any one call. */
 #define NN_SPIN_NS 200000
+#define NN_CHUNKS_PER_THREAD 4
+#define CHUNK_BITS 24                   /* claim = generation << 24 | next chunk */
+#define GEN_OF(w) ((w) >> CHUNK_BITS)
+#define CHUNK_OF(w) ((int64_t)((w) & ((UINT64_C(1) << CHUNK_BITS) - 1)))
 
 typedef struct NnPool {
     int nworkers;
     pthread_t *th;
     pthread_mutex_t mu;
     pthread_cond_t go, done;
-    atomic_uint_fast64_t gen;       /* one more per parallel region */
-    atomic_int pending;             /* workers not yet done with the region */
+    _Atomic uint64_t claim;         /* the region's generation and next chunk */
+    atomic_int finished;            /* chunks done in the current region */
     atomic_bool quit;
     int sleepers;                   /* workers waiting on go (under mu) */
-    NnTaskFn fn;                    /* the region: written before gen++ */
-    void *arg;
-    int64_t n;
-    int ntasks;
+    /* The region: stored before its generation is published.  A claimer
+     * reads them between loading the claim word and claiming a chunk with
+     * a compare-and-swap on it, so a successful claim proves they were the
+     * region's own (the next region is published only when this one's
+     * chunks are all done). */
+    _Atomic(NnTaskFn) fn;
+    _Atomic(void *) arg;
+    _Atomic int64_t n;
+    _Atomic int64_t nchunks;
 } NnPool;
 
 typedef struct {
@@ -248,7 +261,7 @@ typedef struct {
     int index;
 } Worker;
 
-static void task_range(int64_t n, int ntasks, int t, int64_t *lo, int64_t *hi)
+static void task_range(int64_t n, int64_t ntasks, int64_t t, int64_t *lo, int64_t *hi)
 {
     *lo = n * t / ntasks;
     *hi = n * (t + 1) / ntasks;
@@ -268,16 +281,46 @@ static inline void cpu_relax(void)
 #endif
 }
 
-/* Spins until *gen differs from seen or the pool quits; false when the
- * spin budget ran out first. */
+/* Claims and runs chunks, from the region of claim word w on, until none
+ * is left; returns the last claim word seen. */
+static uint64_t run_chunks(NnPool *p, uint64_t w)
+{
+    for (;;) {
+        NnTaskFn fn = atomic_load_explicit(&p->fn, memory_order_relaxed);
+        void *arg = atomic_load_explicit(&p->arg, memory_order_relaxed);
+        int64_t n = atomic_load_explicit(&p->n, memory_order_relaxed);
+        int64_t nchunks = atomic_load_explicit(&p->nchunks, memory_order_relaxed);
+        int64_t c = CHUNK_OF(w);
+        if (c >= nchunks)
+            return w;
+        if (!atomic_compare_exchange_weak_explicit(&p->claim, &w, w + 1, memory_order_acq_rel,
+                                                   memory_order_acquire))
+            continue;                   /* w now holds the current word */
+        int64_t lo, hi;
+        task_range(n, nchunks, c, &lo, &hi);
+        fn(arg, lo, hi);
+        if (atomic_fetch_add_explicit(&p->finished, 1, memory_order_acq_rel) + 1 == nchunks) {
+            pthread_mutex_lock(&p->mu);           /* the caller may be asleep */
+            pthread_cond_signal(&p->done);
+            pthread_mutex_unlock(&p->mu);
+        }
+        w = atomic_load_explicit(&p->claim, memory_order_acquire);
+    }
+}
+
+/* Spins until the claim word's generation differs from seen or the pool
+ * quits; false when the spin budget ran out first. */
 static bool spin_for_region(NnPool *p, uint64_t seen)
 {
     int64_t until = mono_ns() + NN_SPIN_NS;
     for (unsigned i = 1;; i++) {
-        if (atomic_load_explicit(&p->gen, memory_order_acquire) != seen ||
+        if (GEN_OF(atomic_load_explicit(&p->claim, memory_order_acquire)) != seen ||
             atomic_load_explicit(&p->quit, memory_order_relaxed))
             return true;
-        cpu_relax();
+        if (i < 256)
+            cpu_relax();
+        else
+            sched_yield();      /* a thread of another program may want this core */
         if (i % 64 == 0 && mono_ns() > until)
             return false;
     }
@@ -292,27 +335,14 @@ static void *worker_main(void *vp)
         if (!spin_for_region(p, seen)) {
             pthread_mutex_lock(&p->mu);
             p->sleepers++;
-            while (atomic_load(&p->gen) == seen && !atomic_load(&p->quit))
+            while (GEN_OF(atomic_load(&p->claim)) == seen && !atomic_load(&p->quit))
                 pthread_cond_wait(&p->go, &p->mu);
             p->sleepers--;
             pthread_mutex_unlock(&p->mu);
         }
         if (atomic_load(&p->quit))
             break;
-        seen = atomic_load_explicit(&p->gen, memory_order_acquire);
-        /* Every worker checks in, with a task or without, so none can still
-         * be reading this region's fields when the caller opens the next. */
-        int t = w->index + 1;
-        if (t < p->ntasks) {
-            int64_t lo, hi;
-            task_range(p->n, p->ntasks, t, &lo, &hi);
-            p->fn(p->arg, lo, hi);
-        }
-        if (atomic_fetch_sub_explicit(&p->pending, 1, memory_order_acq_rel) == 1) {
-            pthread_mutex_lock(&p->mu);           /* the caller may be asleep */
-            pthread_cond_signal(&p->done);
-            pthread_mutex_unlock(&p->mu);
-        }
+        seen = GEN_OF(run_chunks(p, atomic_load_explicit(&p->claim, memory_order_acquire)));
     }
     free(w);
     return NULL;
@@ -390,36 +420,35 @@ void nn_parallel_for(NnCtx *ctx, int64_t n, int64_t min_chunk, NnTaskFn fn, void
     if (min_chunk < 1)
         min_chunk = 1;
     int64_t want = n / min_chunk;
-    int ntasks = want < threads ? (int)want : threads;
-    if (ntasks > 1 && !ctx->pool)
+    if (threads > 1 && want > 1 && !ctx->pool)
         ctx->pool = pool_new(threads - 1);
-    if (ntasks > 1 && ctx->pool && ctx->pool->nworkers + 1 < ntasks)
-        ntasks = ctx->pool->nworkers + 1;
-    if (ntasks <= 1) {
+    NnPool *p = threads > 1 ? ctx->pool : NULL;
+    if (!p || p->nworkers < 1 || want <= 1) {
         if (n > 0)
             fn(arg, 0, n);
         return;
     }
-    NnPool *p = ctx->pool;
-    p->fn = fn;
-    p->arg = arg;
-    p->n = n;
-    p->ntasks = ntasks;
-    atomic_store_explicit(&p->pending, p->nworkers, memory_order_relaxed);
-    pthread_mutex_lock(&p->mu);            /* gen changes under mu: no lost wake-up */
-    atomic_fetch_add_explicit(&p->gen, 1, memory_order_release);
+    int64_t nchunks = (int64_t)(p->nworkers + 1) * NN_CHUNKS_PER_THREAD;
+    if (nchunks > want)
+        nchunks = want;
+    atomic_store_explicit(&p->fn, fn, memory_order_relaxed);
+    atomic_store_explicit(&p->arg, arg, memory_order_relaxed);
+    atomic_store_explicit(&p->n, n, memory_order_relaxed);
+    atomic_store_explicit(&p->nchunks, nchunks, memory_order_relaxed);
+    atomic_store_explicit(&p->finished, 0, memory_order_relaxed);
+    uint64_t w = (GEN_OF(atomic_load_explicit(&p->claim, memory_order_relaxed)) + 1) << CHUNK_BITS;
+    pthread_mutex_lock(&p->mu);            /* published under mu: no lost wake-up */
+    atomic_store_explicit(&p->claim, w, memory_order_release);
     if (p->sleepers)
         pthread_cond_broadcast(&p->go);
     pthread_mutex_unlock(&p->mu);
-    int64_t lo, hi;
-    task_range(n, ntasks, 0, &lo, &hi);
-    fn(arg, lo, hi);
+    run_chunks(p, w);
     int64_t until = mono_ns() + NN_SPIN_NS;
-    for (unsigned i = 1; atomic_load_explicit(&p->pending, memory_order_acquire) > 0; i++) {
+    for (unsigned i = 1; atomic_load_explicit(&p->finished, memory_order_acquire) < nchunks; i++) {
         cpu_relax();
         if (i % 64 == 0 && mono_ns() > until) {
             pthread_mutex_lock(&p->mu);
-            while (atomic_load_explicit(&p->pending, memory_order_acquire) > 0)
+            while (atomic_load_explicit(&p->finished, memory_order_acquire) < nchunks)
                 pthread_cond_wait(&p->done, &p->mu);
             pthread_mutex_unlock(&p->mu);
             break;

@@ -207,11 +207,12 @@ static void test_threads_identical(void **state)
     unref_all(ts, 8);
 }
 
-/* The pool under back-to-back regions of changing width: with three
- * threads (two workers) regions of 2 and 3 tasks alternate, so a worker
- * without a task in one region must not run a task of the next; every
- * index is visited exactly once per region.  Some regions come after a
- * pause long enough for the workers to go to sleep. */
+/* The pool under back-to-back regions of changing size: with three
+ * threads (two workers) regions of 2 to 3 chunks follow each other, the
+ * caller and the workers claiming chunks as they come, so a worker late
+ * for one region must not run a chunk of it in the next; every index is
+ * visited exactly once per region.  Some regions come after a pause long
+ * enough for the workers to go to sleep. */
 typedef struct {
     int *hits;
     int region;
