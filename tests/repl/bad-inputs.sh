@@ -43,7 +43,8 @@ CASES = [
     ("a text field that is not a number", "import numpy as np\na = np.loadtxt('bad.csv', delimiter=',')\n"),
     ("a ragged text table", "import numpy as np\na = np.loadtxt('ragged.csv', delimiter=',')\n"),
     ("a missing file", "import numpy as np\na = np.load('no-such-file.npy')\n"),
-    ("int overflow", "x = 2 ** 64\n"),
+    ("float overflow", "import math\nx = math.exp(1000)\n"),
+    ("an int too large to hold", "x = 2 ** (10 ** 12)\n"),
 ]
 ERR = re.compile(r"^[^:\n]+:\d+:\d+: error: ")
 fails = 0
