@@ -135,8 +135,17 @@ static bool set_class(Interp *I, Value m, const char *name, ObjType *t)
     return module_set(I, m, name, val_obj(&t->obj));
 }
 
+/* t's first base when it is the class named name, else NULL. */
+static ObjType *named_base(ObjType *t, const char *name)
+{
+    return t && t->nbases >= 1 && t->bases[0] && strcmp(t->bases[0]->name, name) == 0
+               ? t->bases[0] : NULL;
+}
+
 /* When the numpy module is made again in this session, the scalar types
- * already have their bases: the module gets those same classes. */
+ * already have their bases: the module gets those same classes.  An
+ * install cut short (out of memory) left some types without theirs: then
+ * the classes are made again. */
 static bool reuse_installed(Interp *I, Value m, bool *done)
 {
     Value f64, i64, u8;
@@ -153,8 +162,12 @@ static bool reuse_installed(Interp *I, Value m, bool *done)
     if (!tensor_np_scalar_type(I, NN_U8, &u8))
         return false;
     value_decref(u8);
-    ObjType *floating = t->bases[0], *inexact = floating->bases[0], *number = inexact->bases[0];
-    ObjType *sint = ((ObjType *)i64.as.o)->bases[0], *uint = ((ObjType *)u8.as.o)->bases[0];
+    ObjType *floating = named_base(t, "floating"), *inexact = named_base(floating, "inexact");
+    ObjType *number = named_base(inexact, "number");
+    ObjType *sint = named_base((ObjType *)i64.as.o, "signedinteger");
+    ObjType *uint = named_base((ObjType *)u8.as.o, "unsignedinteger");
+    if (!number || !named_base(number, "generic") || !sint || !named_base(sint, "integer") || !uint)
+        return true;
     *done = true;
     return ufunc_errors(I, m) && set_class(I, m, "floating", floating) && set_class(I, m, "inexact", inexact) &&
            set_class(I, m, "number", number) && set_class(I, m, "generic", number->bases[0]) &&
