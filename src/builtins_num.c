@@ -506,26 +506,36 @@ static bool n_as_integer_ratio(Interp *I, Value self, const Args *a, Value *out)
         return interp_error(I, ERR_VALUE, "cannot convert NaN to integer ratio");
     int e;
     double m = frexp(f, &e);
-    int64_t den = 1;
     for (int i = 0; i < 300 && m != floor(m); i++) {
         m *= 2;
         e--;
     }
-    if (e > 0) {
-        if (e > 62 || fabs(m) * ldexp(1.0, e) >= 9.2e18)
-            return interp_error(I, ERR_OVERFLOW, "integer overflow");
-        m = ldexp(m, e);
-    } else if (e < -62) {
-        return interp_error(I, ERR_OVERFLOW, "integer overflow");
-    } else {
-        den = (int64_t)1 << -e;
+    int64_t mant = (int64_t)m;     /* at most 53 bits */
+    while (e < 0 && mant % 2 == 0) {
+        mant /= 2;
+        e++;
     }
-    int64_t num = (int64_t)m;
-    while (den > 1 && num % 2 == 0) {
-        num /= 2;
-        den /= 2;
+    mpz_t num, den;
+    mpz_init_set_si(num, mant);
+    mpz_init_set_ui(den, 1);
+    if (e > 0)
+        mpz_mul_2exp(num, num, (mp_bitcnt_t)e);
+    else
+        mpz_mul_2exp(den, den, (mp_bitcnt_t)-e);
+    Value vn, vd;
+    if (!bigint_take(I, num, &vn)) {
+        mpz_clear(den);
+        return false;
     }
-    return pair(I, val_int(num), val_int(den), out);
+    if (!bigint_take(I, den, &vd)) {
+        value_decref(vn);
+        return false;
+    }
+    if (pair(I, vn, vd, out))      /* the tuple takes both references */
+        return true;
+    value_decref(vn);
+    value_decref(vd);
+    return false;
 }
 
 static const Method int_method_defs[] = {

@@ -77,5 +77,8 @@ bool pymods_collections_extra(Interp *I, Value mod);   /* deque, namedtuple */
 bool pymods_src_add(Interp *I, Value mod, const char *name, const char *src);
 bool pymods_functools_extra(Interp *I, Value mod);     /* pymods_src2.c */
 bool pymods_itertools_extra(Interp *I, Value mod);     /* pymods_src2.c */
+/* pymods_stats.c: fractions and statistics, written in the language. */
+bool pymods_fractions_create(Interp *I, Value *out);
+bool pymods_statistics_create(Interp *I, Value *out);
 
 #endif

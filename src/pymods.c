@@ -935,5 +935,7 @@ bool pymods_install(Interp *I)
            interp_register_module(I, "copy", pymods_copy_create) &&
            interp_register_module(I, "operator", pymods_operator_create) &&
            interp_register_module(I, "typing", pymods_typing_create) &&
-           interp_register_module(I, "dataclasses", pymods_dataclasses_create);
+           interp_register_module(I, "dataclasses", pymods_dataclasses_create) &&
+           interp_register_module(I, "fractions", pymods_fractions_create) &&
+           interp_register_module(I, "statistics", pymods_statistics_create);
 }
