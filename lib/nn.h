@@ -24,5 +24,6 @@
 #include "nn_grad.h"
 #include "nn_io.h"
 #include "nn_model.h"
+#include "nn_pcg64.h"   /* numpy Generator's PCG64 stream (nn_pcg64.c) */
 
 #endif

@@ -5,11 +5,13 @@
  * doubles from two 32-bit words), legacy_gauss (polar Box-Muller keeping
  * the second value), masked rejection sampling for bounded integers (32-bit
  * words for ranges below 2**32, 64-bit words above; 8-bit and bool draws
- * buffered), and shuffle as Fisher-Yates from the end with random_interval.
+ * buffered), and shuffle as Fisher-Yates from the end with random_interval
+ * (also over a Generator's PCG64, nn_random_shuffle_pcg).
  * Owned by the tensor runtime; the state lives in NnCtx (nn_internal.h).
  */
 #include "nn_internal.h"
 #include "nn_ops.h"
+#include "nn_pcg64.h"
 
 #include <math.h>
 #include <string.h>
@@ -269,6 +271,22 @@ NnStatus nn_random_shuffle(NnCtx *ctx, NnTensor *t)
         return NN_OK;
     for (int64_t i = n - 1; i > 0; i--) {
         int64_t j = (int64_t)nn_rng_interval(ctx, (uint64_t)i);
+        if (i != j)
+            swap_rows(t, i, j);
+    }
+    return NN_OK;
+}
+
+/* The same Fisher-Yates over a Generator's PCG64 (numpy's Generator.shuffle:
+ * random_interval on 32-bit words below 2**32). */
+NnStatus nn_random_shuffle_pcg(NnCtx *ctx, NnTensor *t, NnPcg64 *g)
+{
+    if (t->ndim == 0)
+        return nn_error(ctx, NN_EARG, "shuffle needs an array of at least one dimension");
+    if (nn_tensor_numel(t) == 0)
+        return NN_OK;
+    for (int64_t i = t->shape[0] - 1; i > 0; i--) {
+        int64_t j = (int64_t)nn_pcg64_interval(g, (uint64_t)i);
         if (i != j)
             swap_rows(t, i, j);
     }

@@ -53,6 +53,10 @@ bool np_grid_install(Interp *I, Value m);
  * NULL with the error raised) (mod_np_linalg2.c). */
 NnTensor *np_linalg_svdvals(Interp *I, NnTensor *x);
 extern const NativeDef np_random_more_defs[];  /* mod_np_rng.c: numpy.random */
+/* Calls numpy.random.NAME with the arguments (mod_np_rng.c). */
+bool np_random_call(Interp *I, const char *name, const Args *a, Value *out);
+/* np.random.default_rng(seed=None): a Generator over its own PCG64 (mod_np_gen.c). */
+bool np_generator_new(Interp *I, const Args *a, Value *out);
 /* Array methods added to tensor_methods (mod_np_more.c). */
 bool np_m_nonzero(Interp *I, Value self, const Args *a, Value *out);
 bool np_m_repeat(Interp *I, Value self, const Args *a, Value *out);

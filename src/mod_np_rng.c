@@ -7,9 +7,9 @@
  * legacy-distributions.c: inversion/BTPE binomial, multiplication/PTRS
  * poisson, Marsaglia-Tsang gamma, Johnk beta) over the session generator,
  * so after np.random.seed(n) they draw numpy's RandomState numbers.
- * A Generator also draws from the session generator (default_rng(seed)
- * reseeds it): its numbers repeat from run to run but differ from numpy's
- * PCG64 stream.  RandomState(seed) reseeds the session generator too.
+ * A Generator (default_rng, mod_np_gen.c) draws from its own PCG64 stream;
+ * its distributions not ported yet call the functions here (np_random_call).
+ * RandomState(seed) reseeds the session generator.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -337,18 +337,11 @@ DIST(npr_standard_exponential, D_STDEXP, "standard_exponential", "size=", 0, 0)
 DIST(npr_lognormal, D_LOGNORMAL, "lognormal", "mean=, sigma=, size=", 0, 1.0)
 DIST(npr_laplace, D_LAPLACE, "laplace", "loc=, scale=, size=", 0, 1.0)
 
-/* ---- Generator and RandomState objects ---- */
+/* ---- RandomState objects (Generator: mod_np_gen.c) ---- */
 
 typedef struct {
-    bool legacy;   /* RandomState (else Generator) */
+    bool legacy;   /* always true: a RandomState */
 } RngObj;
-
-static bool rng_repr(Interp *I, Value self, StrBuf *sb)
-{
-    (void)I;
-    sb_printf(sb, "Generator(PCG64) at 0x%llX", (unsigned long long)(uintptr_t)self.as.o);
-    return true;
-}
 
 static bool rs_repr(Interp *I, Value self, StrBuf *sb)
 {
@@ -358,7 +351,7 @@ static bool rs_repr(Interp *I, Value self, StrBuf *sb)
 }
 
 /* Calls numpy.random.NAME with the method's arguments. */
-static bool call_random(Interp *I, const char *name, const Args *a, Value *out)
+bool np_random_call(Interp *I, const char *name, const Args *a, Value *out)
 {
     Value mod, fn;
     bool found = false;
@@ -375,7 +368,7 @@ static bool call_random(Interp *I, const char *name, const Args *a, Value *out)
 
 #define VIA(fn, NAME) \
     static bool fn(Interp *I, Value self, const Args *a, Value *out) \
-    { UNUSED_SELF; return call_random(I, NAME, a, out); }
+    { UNUSED_SELF; return np_random_call(I, NAME, a, out); }
 VIA(g_random, "random_sample")
 VIA(g_normal, "normal")
 VIA(g_uniform, "uniform")
@@ -392,53 +385,6 @@ VIA(g_rand, "rand")
 VIA(g_randn, "randn")
 VIA(g_randint, "randint")
 VIA(g_seed, "seed")
-VIA(g_lognormal, "lognormal")
-VIA(g_laplace, "laplace")
-
-/* Generator.integers(low, high=None, size=None, dtype=int64, endpoint=False). */
-static bool g_integers(Interp *I, Value self, const Args *a, Value *out)
-{
-    Value v[5];
-    int64_t lo, hi;
-    bool endpoint = false;
-    UNUSED_SELF;
-    if (!args_parse(I, "integers", a, "low, high=, size=, dtype=, endpoint=", v) ||
-        !arg_int(I, "integers", "low", v[0], &lo) ||
-        (np_given(v[1]) && !arg_int(I, "integers", "high", v[1], &hi)) ||
-        (np_given(v[4]) && !value_truth(I, v[4], &endpoint)))
-        return false;
-    if (!np_given(v[1])) {
-        hi = lo;
-        lo = 0;
-    }
-    if (endpoint)
-        hi++;
-    if (lo >= hi)
-        return interp_error(I, ERR_VALUE, endpoint ? "low > high" : "low >= high");
-    Value pos[3] = {val_int(lo), val_int(hi), np_given(v[2]) ? v[2] : val_none()};
-    const char *kw[] = {"dtype"};
-    Args ca = {3, pos, np_given(v[3]) ? 1 : 0, kw, &v[3]};
-    return call_random(I, "randint", &ca, out);
-}
-
-static const NativeDef generator_methods[] = {
-    {"random", g_random, "random(size=None)", "Uniform floats in [0, 1)."},
-    {"integers", g_integers, "integers(low, high=None, size=None, endpoint=False)", "Random integers in [low, high)."},
-    {"normal", g_normal, "normal(loc=0.0, scale=1.0, size=None)", "Normal samples."},
-    {"standard_normal", g_standard_normal, "standard_normal(size=None)", "Standard normal samples."},
-    {"uniform", g_uniform, "uniform(low=0.0, high=1.0, size=None)", "Uniform samples in [low, high)."},
-    {"choice", g_choice, "choice(a, size=None, replace=True, p=None)", "Random samples from a."},
-    {"shuffle", g_shuffle, "shuffle(x)", "Shuffles x in place along its first axis."},
-    {"permutation", g_permutation, "permutation(x)", "A shuffled copy (or of range(x))."},
-    {"exponential", g_exponential, "exponential(scale=1.0, size=None)", "Exponential samples."},
-    {"poisson", g_poisson, "poisson(lam=1.0, size=None)", "Poisson samples."},
-    {"binomial", g_binomial, "binomial(n, p, size=None)", "Binomial samples."},
-    {"beta", g_beta, "beta(a, b, size=None)", "Beta samples."},
-    {"gamma", g_gamma, "gamma(shape, scale=1.0, size=None)", "Gamma samples."},
-    {"lognormal", g_lognormal, "lognormal(mean=0.0, sigma=1.0, size=None)", "Log-normal samples."},
-    {"laplace", g_laplace, "laplace(loc=0.0, scale=1.0, size=None)", "Laplace samples."},
-    {NULL, NULL, NULL, NULL}
-};
 
 static const NativeDef randomstate_methods[] = {
     {"rand", g_rand, "rand(d0, d1, ...)", "Uniform samples of the given shape."},
@@ -461,27 +407,22 @@ static const NativeDef randomstate_methods[] = {
     {NULL, NULL, NULL, NULL}
 };
 
-static const NativeClass generator_class = {
-    .name = "Generator", .module = "numpy.random._generator", .finalize = free, .repr = rng_repr, .methods = generator_methods,
-    .doc = "numpy's Generator API over the session's generator (default_rng(seed) reseeds it;\n"
-           "the numbers repeat in nnsh but differ from numpy's PCG64 stream).",
-};
-
 static const NativeClass randomstate_class = {
     .name = "RandomState", .module = "numpy.random.mtrand", .finalize = free, .repr = rs_repr, .methods = randomstate_methods,
     .doc = "numpy's RandomState over the session's generator (the legacy algorithms:\n"
            "RandomState(seed) draws numpy's numbers for that seed).",
 };
 
-static bool rng_new(Interp *I, const Args *a, bool legacy, Value *out)
+/* RandomState(seed): reseeds the session generator (numpy's MT19937 seeding). */
+static bool npr_randomstate(Interp *I, Value self, const Args *a, Value *out)
 {
     Value v[1];
-    const char *fname = legacy ? "RandomState" : "default_rng";
-    if (!args_parse(I, fname, a, "seed=", v))
+    UNUSED_SELF;
+    if (!args_parse(I, "RandomState", a, "seed=", v))
         return false;
     if (np_given(v[0])) {
         int64_t s;
-        if (!arg_int(I, fname, "seed", v[0], &s))
+        if (!arg_int(I, "RandomState", "seed", v[0], &s))
             return false;
         if (s < 0 || s > 0xffffffffLL)
             return interp_error(I, ERR_VALUE, "Seed must be between 0 and 2**32 - 1");
@@ -490,20 +431,14 @@ static bool rng_new(Interp *I, const Args *a, bool legacy, Value *out)
     RngObj *o = malloc(sizeof *o);
     if (!o)
         return interp_error(I, ERR_MEMORY, "out of memory");
-    o->legacy = legacy;
-    return native_obj_new(I, legacy ? &randomstate_class : &generator_class, o, out);
+    o->legacy = true;
+    return native_obj_new(I, &randomstate_class, o, out);
 }
 
 static bool npr_default_rng(Interp *I, Value self, const Args *a, Value *out)
 {
     UNUSED_SELF;
-    return rng_new(I, a, false, out);
-}
-
-static bool npr_randomstate(Interp *I, Value self, const Args *a, Value *out)
-{
-    UNUSED_SELF;
-    return rng_new(I, a, true, out);
+    return np_generator_new(I, a, out);
 }
 
 const NativeDef np_random_more_defs[] = {
@@ -518,7 +453,7 @@ const NativeDef np_random_more_defs[] = {
     {"lognormal", npr_lognormal, "lognormal(mean=0.0, sigma=1.0, size=None)", "Log-normal samples."},
     {"laplace", npr_laplace, "laplace(loc=0.0, scale=1.0, size=None)", "Laplace samples."},
     {"default_rng", npr_default_rng, "default_rng(seed=None)",
-     "A Generator over the session's generator (seed reseeds it; numbers differ from numpy's PCG64).\n"
+     "A Generator with its own PCG64 stream (numpy's numbers for the same seed).\n"
      "  rng = np.random.default_rng(0); rng.normal(size=3)"},
     {"RandomState", npr_randomstate, "RandomState(seed=None)", "A RandomState over the session's generator."},
     {NULL, NULL, NULL, NULL}

@@ -1,0 +1,659 @@
+/* mod_np_gen.c - numpy.random.default_rng(): the Generator object, with its
+ * own PCG64 stream seeded through SeedSequence (lib/nn_pcg64.c), so that
+ * default_rng(42) then random, standard_normal, normal, integers, uniform,
+ * choice, permutation and shuffle draw numpy 1.24's numbers exactly.
+ *
+ * Owned by the tensor-language part (see mod_np.h).  The distributions not
+ * ported to the Generator's algorithms (exponential, poisson, binomial, beta,
+ * gamma, lognormal, laplace; integers of 8-bit dtypes) still draw numpy's
+ * legacy algorithms from the session generator (mod_np_rng.c).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <math.h>
+#include <time.h>
+#include "mod_np.h"
+
+#define CTX interp_nn(I)
+
+typedef struct {
+    NnPcg64 g;
+} GenObj;
+
+static bool gen_repr(Interp *I, Value self, StrBuf *sb)
+{
+    (void)I;
+    sb_printf(sb, "Generator(PCG64) at 0x%llX", (unsigned long long)(uintptr_t)self.as.o);
+    return true;
+}
+
+static NnPcg64 *gen_of(Value self);
+
+/* ---- shapes and results ---- */
+
+static bool gen_size(Interp *I, const char *fname, Value v, int *nd, int64_t *shape, bool *scalar)
+{
+    *scalar = !np_given(v);
+    *nd = 0;
+    return *scalar || tensor_shape_arg(I, fname, v, nd, shape);
+}
+
+/* A Python number for a scalar draw, else the ndarray (takes t). */
+static bool gen_result(Interp *I, NnTensor *t, bool scalar, Value *out)
+{
+    if (!t)
+        return interp_error_from_nn(I);
+    if (!scalar)
+        return tensor_value_new(I, t, TENSOR_NP, out);
+    *out = nn_dtype_is_float(t->dtype) ? val_float(nn_tensor_get_f64(t, 0))
+                                        : val_int(nn_tensor_get_i64(t, 0));
+    nn_tensor_unref(t);
+    return true;
+}
+
+typedef enum { G_DOUBLE, G_FLOAT, G_NORMAL } GenKind;
+
+/* loc + scale * draw over the shape (numpy's cont() with scalar parameters). */
+static NnTensor *gen_fill(Interp *I, NnPcg64 *g, GenKind k, int nd, const int64_t *shape,
+                          double loc, double scale)
+{
+    NnTensor *t = nn_tensor_new(CTX, k == G_FLOAT ? NN_F32 : NN_F64, nd, shape);
+    for (int64_t i = 0; t && i < nn_tensor_numel(t); i++) {
+        double x;
+        if (k == G_FLOAT)
+            x = (float)(nn_pcg64_next32(g) >> 8) * (1.0f / 16777216.0f);
+        else
+            x = k == G_NORMAL ? nn_pcg64_normal(g) : nn_pcg64_double(g);
+        nn_tensor_set_f64(t, i, loc + scale * x);
+    }
+    return t;
+}
+
+/* A float64 / float32 dtype= argument (others are a TypeError as numpy's). */
+static bool float_dtype(Interp *I, const char *fname, Value v, bool allow32, bool *f32)
+{
+    int dt;
+    *f32 = false;
+    if (!tensor_dtype_arg(I, v, &dt))
+        return false;
+    if (dt < 0 || dt == NN_F64)
+        return true;
+    if (dt == NN_F32 && allow32)
+        return *f32 = true;
+    return interp_error(I, ERR_TYPE, dt == NN_F32 ? "nnsh's Generator.%s draws float64 only"
+                        : "Unsupported dtype for %s", fname);
+}
+
+static bool g_random(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[3];
+    int nd;
+    int64_t shape[NN_MAXDIM];
+    bool scalar, f32;
+    if (!args_parse(I, "random", a, "size=, dtype=, out=", v) ||
+        !gen_size(I, "random", v[0], &nd, shape, &scalar) || !float_dtype(I, "random", v[1], true, &f32))
+        return false;
+    return gen_result(I, gen_fill(I, gen_of(self), f32 ? G_FLOAT : G_DOUBLE, nd, shape, 0, 1), scalar, out);
+}
+
+static bool g_standard_normal(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[3];
+    int nd;
+    int64_t shape[NN_MAXDIM];
+    bool scalar, f32;
+    if (!args_parse(I, "standard_normal", a, "size=, dtype=, out=", v) ||
+        !gen_size(I, "standard_normal", v[0], &nd, shape, &scalar) ||
+        !float_dtype(I, "standard_normal", v[1], false, &f32))
+        return false;
+    return gen_result(I, gen_fill(I, gen_of(self), G_NORMAL, nd, shape, 0, 1), scalar, out);
+}
+
+/* normal(loc, scale, size) and uniform(low, high, size). */
+static bool g_two(Interp *I, Value self, const Args *a, bool normal, Value *out)
+{
+    Value v[3];
+    int nd;
+    int64_t shape[NN_MAXDIM];
+    bool scalar;
+    double p0 = 0, p1 = 1;
+    const char *fname = normal ? "normal" : "uniform";
+    if (!args_parse(I, fname, a, normal ? "loc=, scale=, size=" : "low=, high=, size=", v) ||
+        (np_given(v[0]) && !arg_float(I, fname, normal ? "loc" : "low", v[0], &p0)) ||
+        (np_given(v[1]) && !arg_float(I, fname, normal ? "scale" : "high", v[1], &p1)) ||
+        !gen_size(I, fname, v[2], &nd, shape, &scalar))
+        return false;
+    if (normal && p1 < 0)
+        return interp_error(I, ERR_VALUE, "scale < 0");
+    if (!normal && !isfinite(p1 - p0))
+        return interp_error(I, ERR_OVERFLOW, "Range exceeds valid bounds");
+    double scale = normal ? p1 : p1 - p0;
+    return gen_result(I, gen_fill(I, gen_of(self), normal ? G_NORMAL : G_DOUBLE, nd, shape, p0, scale),
+                      scalar, out);
+}
+
+static bool g_normal(Interp *I, Value self, const Args *a, Value *out)
+{
+    return g_two(I, self, a, true, out);
+}
+
+static bool g_uniform(Interp *I, Value self, const Args *a, Value *out)
+{
+    return g_two(I, self, a, false, out);
+}
+
+/* ---- integers ---- */
+
+/* lo + [0, rng] per element, numpy's random_bounded_uint64_fill (Lemire). */
+static NnTensor *gen_ints(Interp *I, NnPcg64 *g, NnDType dt, int nd, const int64_t *shape,
+                          int64_t lo, uint64_t rng)
+{
+    NnTensor *t = nn_tensor_new(CTX, dt, nd, shape);
+    for (int64_t i = 0; t && i < nn_tensor_numel(t); i++)
+        nn_tensor_set_i64(t, i, (int64_t)((uint64_t)lo + nn_pcg64_bounded(g, rng)));
+    return t;
+}
+
+/* integers(low, high=None, size=None, dtype=np.int64, endpoint=False). */
+static bool g_integers(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[5];
+    int64_t lo, hi, shape[NN_MAXDIM];
+    int nd, dt;
+    bool endpoint = false, scalar;
+    if (!args_parse(I, "integers", a, "low, high=, size=, dtype=, endpoint=", v) ||
+        !arg_int(I, "integers", "low", v[0], &lo) ||
+        (np_given(v[1]) && !arg_int(I, "integers", "high", v[1], &hi)) ||
+        (np_given(v[4]) && !value_truth(I, v[4], &endpoint)) ||
+        !gen_size(I, "integers", v[2], &nd, shape, &scalar) || !tensor_dtype_arg(I, v[3], &dt))
+        return false;
+    if (dt >= 0 && dt != NN_I64 && dt != NN_I32)   /* 8-bit draws: not ported */
+        return np_random_call(I, "randint", a, out);
+    if (!np_given(v[1])) {
+        hi = lo;
+        lo = 0;
+    }
+    if (endpoint ? lo > hi : lo >= hi)
+        return interp_error(I, ERR_VALUE, endpoint ? "low > high" : "low >= high");
+    uint64_t rng = (uint64_t)hi - (uint64_t)lo - (endpoint ? 0 : 1);
+    if (dt == NN_I32 && (lo < INT32_MIN || hi - !endpoint > INT32_MAX))
+        return interp_error(I, ERR_VALUE, lo < INT32_MIN ? "low is out of bounds for int32"
+                                                         : "high is out of bounds for int32");
+    NnTensor *t = gen_ints(I, gen_of(self), dt < 0 ? NN_I64 : (NnDType)dt, nd, shape, lo, rng);
+    return gen_result(I, t, scalar, out);
+}
+
+/* ---- shuffle and permutation ---- */
+
+static bool shuffle_list(Interp *I, NnPcg64 *g, Value x)
+{
+    ObjList *l = as_list(x);
+    (void)I;
+    for (size_t i = l->len; i-- > 1;) {
+        size_t j = (size_t)nn_pcg64_interval(g, i);
+        Value tmp = l->items[i];
+        l->items[i] = l->items[j];
+        l->items[j] = tmp;
+    }
+    return true;
+}
+
+static bool g_shuffle(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[2];
+    int64_t axis = 0;
+    if (!args_parse(I, "shuffle", a, "x, axis=", v) ||
+        (np_given(v[1]) && !arg_int(I, "shuffle", "axis", v[1], &axis)))
+        return false;
+    if (axis != 0)
+        return interp_error(I, ERR_VALUE, "nnsh's Generator.shuffle shuffles along axis 0 only");
+    *out = val_none();
+    if (val_is_obj(v[0], OBJ_LIST))
+        return shuffle_list(I, gen_of(self), v[0]);
+    NnTensor *t = tensor_value_get(v[0]);
+    if (!t || tensor_value_flavour(v[0]) != TENSOR_NP)
+        return interp_error(I, ERR_TYPE, "shuffle() needs a numpy array or a list (it shuffles in place)");
+    if (t->ndim == 0)
+        return interp_error(I, ERR_TYPE, "shuffle() needs an array of at least one dimension");
+    return nn_random_shuffle_pcg(CTX, t, gen_of(self)) == NN_OK || interp_error_from_nn(I);
+}
+
+static bool g_permutation(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[2];
+    NnTensor *t, *c;
+    int64_t axis = 0;
+    if (!args_parse(I, "permutation", a, "x, axis=", v) ||
+        (np_given(v[1]) && !arg_int(I, "permutation", "axis", v[1], &axis)))
+        return false;
+    if (axis != 0)
+        return interp_error(I, ERR_VALUE, "nnsh's Generator.permutation permutes along axis 0 only");
+    if (v[0].kind == VAL_INT) {
+        int64_t n = v[0].as.i, shape[1] = {n};
+        if (n < 0)
+            return interp_error(I, ERR_VALUE, "negative dimensions are not allowed");
+        c = nn_tensor_new(CTX, NN_I64, 1, shape);
+        for (int64_t i = 0; c && i < n; i++)
+            nn_tensor_set_i64(c, i, i);
+    } else {
+        if (!np_tensor(I, v[0], &t))
+            return false;
+        if (t->ndim == 0) {
+            nn_tensor_unref(t);
+            return interp_error(I, ERR_INDEX, "x must be an integer or at least 1-dimensional");
+        }
+        c = nn_tensor_copy(CTX, t);
+        nn_tensor_unref(t);
+    }
+    if (c && nn_random_shuffle_pcg(CTX, c, gen_of(self)) != NN_OK) {
+        nn_tensor_unref(c);
+        c = NULL;
+    }
+    return tensor_value_wrap(I, c, TENSOR_NP, out);
+}
+
+/* ---- choice ---- */
+
+/* numpy's checks of p (float64, 1-d, pop_size entries, summing to 1). */
+static bool choice_p(Interp *I, Value pv, int64_t pop, double **out)
+{
+    NnTensor *t;
+    if (!tensor_from_value(I, pv, NN_F64, TENSOR_NP, &t))
+        return false;
+    bool ok = false;
+    double sum = 0, c = 0, *p = NULL;
+    if (t->ndim != 1)
+        interp_error(I, ERR_VALUE, "p must be 1-dimensional");
+    else if (t->shape[0] != pop)
+        interp_error(I, ERR_VALUE, "a and p must have same size");
+    else if (!(p = malloc(sizeof *p * (size_t)(pop ? pop : 1))))
+        interp_error(I, ERR_MEMORY, "out of memory");
+    else
+        ok = true;
+    for (int64_t i = 0; ok && i < pop; i++) {   /* Kahan, as numpy's kahan_sum */
+        p[i] = nn_tensor_get_f64(t, i);
+        double y = p[i] - c, s = sum + y;
+        c = (s - sum) - y;
+        sum = s;
+        if (p[i] < 0)
+            ok = interp_error(I, ERR_VALUE, "probabilities are not non-negative");
+    }
+    nn_tensor_unref(t);
+    if (ok && isnan(sum))
+        ok = interp_error(I, ERR_VALUE, "probabilities contain NaN");
+    if (ok && fabs(sum - 1.0) > sqrt(2.220446049250313e-16))
+        ok = interp_error(I, ERR_VALUE, "probabilities do not sum to 1");
+    if (!ok)
+        free(p);
+    *out = ok ? p : NULL;
+    return ok;
+}
+
+/* cdf = cumsum(p) / its last; the first index whose cdf exceeds x. */
+static void cdf_of(const double *p, int64_t n, double *cdf)
+{
+    double acc = 0;
+    for (int64_t i = 0; i < n; i++)
+        cdf[i] = acc += p[i];
+    for (int64_t i = 0; i < n; i++)
+        cdf[i] /= cdf[n - 1];
+}
+
+static int64_t search_right(const double *cdf, int64_t n, double x)
+{
+    int64_t lo = 0, hi = n;
+    while (lo < hi) {
+        int64_t mid = lo + (hi - lo) / 2;
+        if (cdf[mid] <= x)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+/* Without replacement by p: draw, drop the found, repeat (numpy's loop). */
+static bool choice_p_unique(Interp *I, NnPcg64 *g, double *p, int64_t pop, int64_t size, int64_t *idx)
+{
+    int64_t nz = 0, got = 0;
+    for (int64_t i = 0; i < pop; i++)
+        nz += p[i] > 0;
+    if (nz < size)
+        return interp_error(I, ERR_VALUE, "Fewer non-zero entries in p than size");
+    double *cdf = malloc(sizeof *cdf * (size_t)(pop ? pop : 1));
+    double *x = malloc(sizeof *x * (size_t)(size ? size : 1));
+    int64_t *fresh = malloc(sizeof *fresh * (size_t)(size ? size : 1));
+    if (!cdf || !x || !fresh) {
+        free(cdf);
+        free(x);
+        free(fresh);
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    }
+    while (got < size) {
+        int64_t want = size - got, nf = 0;
+        for (int64_t k = 0; k < want; k++)
+            x[k] = nn_pcg64_double(g);
+        for (int64_t k = 0; k < got; k++)
+            p[idx[k]] = 0;
+        cdf_of(p, pop, cdf);
+        for (int64_t k = 0; k < want; k++)
+            fresh[k] = search_right(cdf, pop, x[k]);
+        for (int64_t k = 0; k < want; k++) {   /* first occurrences, in draw order */
+            bool seen = false;
+            for (int64_t m = 0; m < k && !seen; m++)
+                seen = fresh[m] == fresh[k];
+            if (!seen)
+                fresh[nf++] = fresh[k];
+        }
+        memcpy(idx + got, fresh, sizeof *fresh * (size_t)nf);
+        got += nf;
+    }
+    free(cdf);
+    free(x);
+    free(fresh);
+    return true;
+}
+
+static uint64_t fill_mask(uint64_t m)
+{
+    for (int s = 1; s < 64; s <<= 1)
+        m |= m >> s;
+    return m;
+}
+
+/* Fisher-Yates of data[first..n-1] from the end with Lemire draws. */
+static void shuffle_int(NnPcg64 *g, int64_t n, int64_t first, int64_t *data)
+{
+    for (int64_t i = n - 1; i >= first; i--) {
+        int64_t j = (int64_t)nn_pcg64_bounded(g, (uint64_t)i), t = data[j];
+        data[j] = data[i];
+        data[i] = t;
+    }
+}
+
+/* Without replacement, uniform: a tail shuffle of range(pop) for large
+ * samples of large populations, else Floyd's algorithm with a hash set. */
+static bool choice_unique(Interp *I, NnPcg64 *g, int64_t pop, int64_t size, bool shuf, int64_t *idx)
+{
+    if (pop > 10000 && size > pop / (shuf ? 50 : 20)) {
+        int64_t *all = malloc(sizeof *all * (size_t)pop);
+        if (!all)
+            return interp_error(I, ERR_MEMORY, "out of memory");
+        for (int64_t i = 0; i < pop; i++)
+            all[i] = i;
+        shuffle_int(g, pop, pop - size > 1 ? pop - size : 1, all);
+        memcpy(idx, all + pop - size, sizeof *idx * (size_t)size);
+        free(all);
+        return true;
+    }
+    uint64_t mask = fill_mask((uint64_t)(1.2 * (double)size));
+    uint64_t *set = malloc(sizeof *set * (size_t)(mask + 1));
+    if (!set)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    memset(set, 0xff, sizeof *set * (size_t)(mask + 1));
+    for (int64_t j = pop - size; j < pop; j++) {
+        uint64_t val = nn_pcg64_bounded(g, (uint64_t)j), loc = val & mask;
+        while (set[loc] != UINT64_MAX && set[loc] != val)
+            loc = (loc + 1) & mask;
+        if (set[loc] == UINT64_MAX) {
+            set[loc] = val;
+        } else {
+            val = (uint64_t)j;
+            for (loc = val & mask; set[loc] != UINT64_MAX; loc = (loc + 1) & mask)
+                ;
+            set[loc] = val;
+        }
+        idx[j - pop + size] = (int64_t)val;
+    }
+    free(set);
+    if (shuf)
+        shuffle_int(g, size, 1, idx);
+    return true;
+}
+
+/* The drawn indices (int64 of the size's shape). */
+static NnTensor *choice_idx(Interp *I, NnPcg64 *g, Value *v, int64_t pop, int nd, const int64_t *shape,
+                            bool replace, bool shuf)
+{
+    double *p = NULL;
+    NnTensor *t;
+    if (np_given(v[3]) && !choice_p(I, v[3], pop, &p))
+        return NULL;
+    if (!(t = nn_tensor_new(CTX, NN_I64, nd, shape))) {
+        free(p);
+        interp_error_from_nn(I);
+        return NULL;
+    }
+    int64_t size = nn_tensor_numel(t), *idx = nn_tensor_data(t);
+    bool ok = true;
+    if (replace && p) {
+        double *cdf = malloc(sizeof *cdf * (size_t)pop);
+        ok = cdf || interp_error(I, ERR_MEMORY, "out of memory");
+        if (ok)
+            cdf_of(p, pop, cdf);
+        for (int64_t k = 0; ok && k < size; k++)
+            idx[k] = search_right(cdf, pop, nn_pcg64_double(g));
+        free(cdf);
+    } else if (replace) {
+        for (int64_t k = 0; k < size; k++)
+            idx[k] = (int64_t)nn_pcg64_bounded(g, (uint64_t)pop - 1);
+    } else if (size > pop) {
+        ok = interp_error(I, ERR_VALUE, "Cannot take a larger sample than population when replace is False");
+    } else {
+        ok = p ? choice_p_unique(I, g, p, pop, size, idx) : choice_unique(I, g, pop, size, shuf, idx);
+    }
+    free(p);
+    if (!ok) {
+        nn_tensor_unref(t);
+        return NULL;
+    }
+    return t;
+}
+
+/* A list or tuple holding strings (numpy makes a str array of it). */
+static bool has_strings(Value a)
+{
+    if (!val_is_obj(a, OBJ_LIST) && !val_is_obj(a, OBJ_TUPLE))
+        return false;
+    for (size_t i = 0; i < as_list(a)->len; i++)
+        if (val_is_obj(as_list(a)->items[i], OBJ_STR))
+            return true;
+    return false;
+}
+
+/* The items of a list of strings at idx: one item for a scalar draw, else
+ * a list (nnsh has no str arrays). */
+static bool choice_items(Interp *I, Value a, NnTensor *idx, bool scalar, Value *out)
+{
+    ObjList *l = as_list(a);
+    bool ok = true;
+    if (scalar) {
+        *out = l->items[nn_tensor_get_i64(idx, 0)];
+        value_incref(*out);
+    } else if ((ok = list_new(I, (size_t)nn_tensor_numel(idx), out))) {
+        for (int64_t k = 0; ok && k < nn_tensor_numel(idx); k++)
+            ok = list_append(I, *out, l->items[nn_tensor_get_i64(idx, k)]);
+        if (!ok)
+            value_decref(*out);
+    }
+    nn_tensor_unref(idx);
+    return ok;
+}
+
+/* choice(a, size=None, replace=True, p=None, axis=0, shuffle=True). */
+static bool g_choice(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[6];
+    NnTensor *pool = NULL, *idx;
+    int64_t pop, shape[NN_MAXDIM], axis = 0;
+    int nd;
+    bool scalar, replace = true, shuf = true;
+    if (!args_parse(I, "choice", a, "a, size=, replace=, p=, axis=, shuffle=", v) ||
+        !gen_size(I, "choice", v[1], &nd, shape, &scalar) ||
+        (np_given(v[2]) && !arg_bool(I, "choice", "replace", v[2], &replace)) ||
+        (np_given(v[4]) && !arg_int(I, "choice", "axis", v[4], &axis)) ||
+        (np_given(v[5]) && !arg_bool(I, "choice", "shuffle", v[5], &shuf)))
+        return false;
+    if (axis != 0)
+        return interp_error(I, ERR_VALUE, "nnsh's Generator.choice draws along axis 0 only");
+    int64_t total = 1;
+    for (int i = 0; i < nd; i++)
+        total *= shape[i];
+    if (has_strings(v[0])) {
+        pop = (int64_t)as_list(v[0])->len;
+        idx = choice_idx(I, gen_of(self), v, pop, nd, shape, replace, shuf);
+        return idx && choice_items(I, v[0], idx, scalar, out);
+    }
+    if (v[0].kind == VAL_INT) {
+        pop = v[0].as.i;
+        if (pop <= 0 && total != 0)
+            return interp_error(I, ERR_VALUE, "a must be a positive integer unless no samples are taken");
+    } else {
+        if (!np_tensor(I, v[0], &pool))
+            return false;
+        if (pool->ndim == 0) {
+            nn_tensor_unref(pool);
+            return interp_error(I, ERR_VALUE, "a must be a sequence or an integer, not a 0-d array");
+        }
+        pop = pool->shape[0];
+        if (pop == 0 && total != 0) {
+            nn_tensor_unref(pool);
+            return interp_error(I, ERR_VALUE, "a cannot be empty unless no samples are taken");
+        }
+    }
+    idx = choice_idx(I, gen_of(self), v, pop, nd, shape, replace, shuf);
+    if (!idx || !pool) {
+        nn_tensor_unref(pool);
+        return idx ? gen_result(I, idx, scalar, out) : false;
+    }
+    NnTensor *r = nn_take(CTX, pool, idx, 0);
+    nn_tensor_unref(idx);
+    nn_tensor_unref(pool);
+    if (!r)
+        return interp_error_from_nn(I);
+    return scalar ? tensor_value_np(I, r, out) : tensor_value_new(I, r, TENSOR_NP, out);
+}
+
+/* ---- the class ---- */
+
+static bool g_legacy(Interp *I, const char *name, const Args *a, Value *out)
+{
+    return np_random_call(I, name, a, out);
+}
+
+#define LEGACY(fn, NAME) \
+    static bool fn(Interp *I, Value self, const Args *a, Value *out) \
+    { (void)self; return g_legacy(I, NAME, a, out); }
+LEGACY(g_exponential, "exponential")
+LEGACY(g_poisson, "poisson")
+LEGACY(g_binomial, "binomial")
+LEGACY(g_beta, "beta")
+LEGACY(g_gamma, "gamma")
+LEGACY(g_lognormal, "lognormal")
+LEGACY(g_laplace, "laplace")
+
+static const NativeDef generator_methods[] = {
+    {"random", g_random, "random(size=None, dtype=np.float64)", "Uniform floats in [0, 1)."},
+    {"integers", g_integers, "integers(low, high=None, size=None, dtype=np.int64, endpoint=False)",
+     "Random integers in [low, high) (or [low, high] with endpoint=True)."},
+    {"normal", g_normal, "normal(loc=0.0, scale=1.0, size=None)", "Normal samples."},
+    {"standard_normal", g_standard_normal, "standard_normal(size=None)", "Standard normal samples."},
+    {"uniform", g_uniform, "uniform(low=0.0, high=1.0, size=None)", "Uniform samples in [low, high)."},
+    {"choice", g_choice, "choice(a, size=None, replace=True, p=None, axis=0, shuffle=True)",
+     "Random samples from a (or range(a))."},
+    {"shuffle", g_shuffle, "shuffle(x)", "Shuffles x (an array or a list) in place along its first axis."},
+    {"permutation", g_permutation, "permutation(x)", "A shuffled copy (or of range(x))."},
+    {"exponential", g_exponential, "exponential(scale=1.0, size=None)",
+     "Exponential samples (numpy's legacy algorithm over the session generator)."},
+    {"poisson", g_poisson, "poisson(lam=1.0, size=None)",
+     "Poisson samples (numpy's legacy algorithm over the session generator)."},
+    {"binomial", g_binomial, "binomial(n, p, size=None)",
+     "Binomial samples (numpy's legacy algorithm over the session generator)."},
+    {"beta", g_beta, "beta(a, b, size=None)", "Beta samples (legacy algorithm, session generator)."},
+    {"gamma", g_gamma, "gamma(shape, scale=1.0, size=None)", "Gamma samples (legacy algorithm, session generator)."},
+    {"lognormal", g_lognormal, "lognormal(mean=0.0, sigma=1.0, size=None)",
+     "Log-normal samples (legacy algorithm, session generator)."},
+    {"laplace", g_laplace, "laplace(loc=0.0, scale=1.0, size=None)",
+     "Laplace samples (legacy algorithm, session generator)."},
+    {NULL, NULL, NULL, NULL}
+};
+
+static const NativeClass generator_class = {
+    .name = "Generator", .module = "numpy.random._generator", .finalize = free, .repr = gen_repr,
+    .methods = generator_methods,
+    .doc = "numpy's Generator over its own PCG64 stream: default_rng(seed) draws numpy's numbers\n"
+           "for random, standard_normal, normal, integers, uniform, choice, permutation, shuffle.",
+};
+
+static NnPcg64 *gen_of(Value self)
+{
+    return &((GenObj *)native_obj_data(self, &generator_class))->g;
+}
+
+/* The seed's 32-bit words as SeedSequence reads an int or a sequence of ints. */
+static bool seed_words(Interp *I, Value s, uint32_t *w, size_t *n)
+{
+    size_t cnt = 1;
+    const Value *items = &s;
+    if (val_is_obj(s, OBJ_LIST) || val_is_obj(s, OBJ_TUPLE)) {
+        cnt = as_list(s)->len;
+        items = as_list(s)->items;
+        if (cnt > 32)
+            return interp_error(I, ERR_VALUE, "nnsh's default_rng takes at most 32 seed integers");
+    }
+    *n = 0;
+    for (size_t i = 0; i < cnt; i++) {
+        int64_t x;
+        if (!arg_int(I, "default_rng", "seed", items[i], &x))
+            return false;
+        if (x < 0)
+            return interp_error(I, ERR_VALUE, "expected non-negative integer");
+        w[(*n)++] = (uint32_t)x;
+        if ((uint64_t)x >> 32)
+            w[(*n)++] = (uint32_t)((uint64_t)x >> 32);
+    }
+    return true;
+}
+
+/* Fresh entropy for default_rng() without a seed. */
+static size_t os_entropy(uint32_t *w)
+{
+    size_t n = 0;
+    FILE *f = fopen("/dev/urandom", "rb");
+    if (f) {
+        n = fread(w, sizeof *w, 4, f);
+        fclose(f);
+    }
+    if (n < 4) {
+        struct timespec ts;
+        timespec_get(&ts, TIME_UTC);
+        w[0] = (uint32_t)ts.tv_sec;
+        w[1] = (uint32_t)ts.tv_nsec;
+        w[2] = (uint32_t)(uintptr_t)&ts;
+        w[3] = (uint32_t)clock();
+        n = 4;
+    }
+    return n;
+}
+
+bool np_generator_new(Interp *I, const Args *a, Value *out)
+{
+    Value v[1];
+    uint32_t w[64];
+    size_t n = 0;
+    if (!args_parse(I, "default_rng", a, "seed=", v))
+        return false;
+    if (native_obj_data(v[0], &generator_class)) {
+        value_incref(v[0]);
+        *out = v[0];
+        return true;
+    }
+    if (np_given(v[0]) ? !seed_words(I, v[0], w, &n) : !(n = os_entropy(w)))
+        return false;
+    GenObj *o = malloc(sizeof *o);
+    if (!o)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    nn_pcg64_seed(&o->g, w, n);
+    return native_obj_new(I, &generator_class, o, out);
+}
