@@ -221,3 +221,23 @@ double nn_pcg64_normal(NnPcg64 *g)
             return x;
     }
 }
+
+/* ---- the ziggurat exponential ---- */
+
+#define ZIGE_R 7.6971174701310497140446280481
+
+double nn_pcg64_exponential(NnPcg64 *g)
+{
+    for (;;) {
+        uint64_t r = nn_pcg64_next64(g) >> 3;
+        int idx = (int)(r & 0xff);
+        r >>= 8;
+        double x = (double)r * zige_w[idx];
+        if (r < zige_k[idx])
+            return x;
+        if (idx == 0)
+            return ZIGE_R - log1p(-nn_pcg64_double(g));
+        if ((zige_f[idx - 1] - zige_f[idx]) * nn_pcg64_double(g) + zige_f[idx] < exp(-x))
+            return x;
+    }
+}

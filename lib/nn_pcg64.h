@@ -35,6 +35,7 @@ double nn_pcg64_double(NnPcg64 *g);        /* [0, 1): (next64 >> 11) * 2**-53 */
 uint64_t nn_pcg64_bounded(NnPcg64 *g, uint64_t rng);   /* [0, rng], Lemire */
 uint64_t nn_pcg64_interval(NnPcg64 *g, uint64_t max);  /* [0, max], masked rejection */
 double nn_pcg64_normal(NnPcg64 *g);        /* standard normal, 256-layer ziggurat */
+double nn_pcg64_exponential(NnPcg64 *g);   /* standard exponential, 256-layer ziggurat */
 
 /* Shuffles t along axis 0 in place with g's draws, as numpy's
  * Generator.shuffle (nn_random.c). */

@@ -1,6 +1,7 @@
 #!/usr/bin/python3
 """nn_ziggurat_gen.py - writes lib/nn_ziggurat_tab.h, the 256-layer ziggurat
-tables of the standard normal that nnsh's PCG64 Generator (nn_pcg64.c) uses.
+tables of the standard normal and the standard exponential that nnsh's PCG64
+Generator (nn_pcg64.c) uses.
 
 Generator.standard_normal must give numpy 1.24's numbers bit for bit, and its
 output is a table entry times a random integer, so the tables must be
@@ -8,45 +9,54 @@ numpy's own doubles.  numpy's tables were computed once in double precision
 on a platform whose exp/log round differently from glibc's (recomputing them
 here differs in the 13th digit), so this script reads them from the
 installed numpy's compiled library (numpy is BSD-licensed) and checks every
-entry against Marsaglia and Tsang's construction:
-  right edge r = 3.65415288536100879635, layer area V = 0.0049286732339746519,
-  f(x) = exp(-x*x/2), edges walked down from r: x' = sqrt(-2 log(f(x) + V/x)),
-  top edge 0; per layer i (edges ascending, x[255] = r):
-  k[i] = round(x[i-1] / x[i] * 2**52)   (k[0] = round(r f(r) / V * 2**52))
-  w[i] = x[i] / 2**52                   (w[0] = V / f(r) / 2**52)
+entry (to 1e-9) against Marsaglia and Tsang's construction:
+  normal: right edge r = 3.65415288536100879635, layer area V = 0.0049286732339746519,
+  f(x) = exp(-x*x/2), 52-bit words; exponential: r = 7.69711747013104971404,
+  V = 0.0039496598225815571993, f(x) = exp(-x), 53-bit words.  Edges walked
+  down from r: x' = f^-1(f(x) + V/x), top edge 0; per layer i (edges
+  ascending, x[255] = r):
+  k[i] = round(x[i-1] / x[i] * 2**bits)   (k[0] = round(r f(r) / V * 2**bits))
+  w[i] = x[i] / 2**bits                   (w[0] = V / f(r) / 2**bits)
   f[i] = f(x[i])
 The doubles are written as C99 hex literals so the header holds them exactly.
 Run: /usr/bin/python3 lib/nn_ziggurat_gen.py > lib/nn_ziggurat_tab.h
 """
 import os
-import struct
 import sys
 
 import numpy as np
 import numpy.random
 
 N = 256
-R = 3.6541528853610087963519472518
-V = 0.0049286732339746519
-SCALE = 2.0 ** 52
 
 
-def f(x):
-    return np.exp(-0.5 * x * x)
-
-
-def construction():
+def construction(f, finv, r, v, bits):
+    """Edges walked down from r (x' = finv(f(x) + v/x)), top edge 0; the
+    k, w, f tables of 256 layers for random words of the given bits."""
+    scale = 2.0 ** bits
     down = np.zeros(N)
-    down[0] = R
+    down[0] = r
     for i in range(1, N - 1):
-        down[i] = np.sqrt(-2 * np.log(f(down[i - 1]) + V / down[i - 1]))
+        down[i] = finv(f(down[i - 1]) + v / down[i - 1])
     x = down[::-1].copy()
     k = np.zeros(N)
-    k[1:] = np.round(x[:-1] / x[1:] * SCALE)
-    k[0] = np.round(R * f(np.float64(R)) / V * SCALE)
+    k[1:] = np.round(x[:-1] / x[1:] * scale)
+    k[0] = np.round(r * f(np.float64(r)) / v * scale)
     w = x.copy()
-    w[0] = V / f(np.float64(R))
-    return k, w / SCALE, f(x)
+    w[0] = v / f(np.float64(r))
+    return k, w / scale, f(x)
+
+
+def normal_tables():
+    # r = 3.65415288536100879635, V = 0.0049286732339746519, 52-bit words
+    return construction(lambda x: np.exp(-0.5 * x * x), lambda y: np.sqrt(-2 * np.log(y)),
+                        3.6541528853610087963519472518, 0.0049286732339746519, 52)
+
+
+def exponential_tables():
+    # r = 7.69711747013104971404, V = 0.0039496598225815571993, 53-bit words
+    return construction(lambda x: np.exp(-x), lambda y: -np.log(y),
+                        7.6971174701310497140446280481, 0.0039496598225815571993, 53)
 
 
 def library_bytes():
@@ -58,32 +68,29 @@ def library_bytes():
     sys.exit("numpy.random's _generator library not found")
 
 
-def find_table(blob, fmt, anchor, close):
-    """The one run of 256 values starting with anchor whose entries are all close to the construction's."""
-    start = 0
-    head = struct.pack("<" + fmt, anchor)
-    while True:
-        at = blob.find(head, start)
-        if at < 0:
-            sys.exit("table starting %r not found" % (anchor,))
-        vals = struct.unpack_from("<%d%s" % (N, fmt), blob, at)
-        if all(close(i, v) for i, v in enumerate(vals)):
-            return vals
-        start = at + 1
+def find_table(blob, dtype, expected, rel=1e-9):
+    """The one aligned run of 256 values in blob within rel of expected."""
+    vals = np.frombuffer(blob[:len(blob) // 8 * 8], dtype=dtype)
+    exp = np.asarray(expected, dtype=np.float64)
+    tol = rel * np.maximum(np.abs(exp), 1.0 if dtype == "<u8" else 0.0)
+    with np.errstate(invalid="ignore", over="ignore"):
+        starts = np.nonzero(np.abs(vals.astype(np.float64) - exp[0]) <= tol[0])[0]
+        found = [s for s in starts if s + N <= len(vals) and
+                 np.all(np.abs(vals[s:s + N].astype(np.float64) - exp) <= tol)]
+    if not found:
+        sys.exit("a table starting near %r not found" % (exp[0],))
+    return [v.item() for v in vals[found[0]:found[0] + N]]
 
 
 def main():
-    k, w, fv = construction()
     blob = library_bytes()
-    rel = 1e-9
-    ks = find_table(blob, "Q", int(k[0]), lambda i, v: abs(v - k[i]) <= rel * max(k[i], 1))
-    ws = find_table(blob, "d", float(w[0]), lambda i, v: abs(v - w[i]) <= rel * w[i])
-    fs = find_table(blob, "d", 1.0, lambda i, v: abs(v - fv[i]) <= rel * fv[i])
-    print("/* nn_ziggurat_tab.h - generated by lib/nn_ziggurat_gen.py (numpy 1.24's ziggurat")
-    print(" * tables for the standard normal: k[i] acceptance bounds, w[i] widths, f[i] = f(x[i])). */")
-    emit("zig_k", "uint64_t", ["0x%013XULL" % v for v in ks])
-    emit("zig_w", "double", [float(v).hex() for v in ws])
-    emit("zig_f", "double", [float(v).hex() for v in fs])
+    print("/* nn_ziggurat_tab.h - generated by lib/nn_ziggurat_gen.py: numpy 1.24's 256-layer")
+    print(" * ziggurat tables (k acceptance bounds, w widths, f densities at the edges)")
+    print(" * of the standard normal (zig_*) and the standard exponential (zige_*). */")
+    for prefix, (k, w, fv) in (("zig", normal_tables()), ("zige", exponential_tables())):
+        emit(prefix + "_k", "uint64_t", ["0x%014XULL" % v for v in find_table(blob, "<u8", k)])
+        emit(prefix + "_w", "double", [float(v).hex() for v in find_table(blob, "<f8", w)])
+        emit(prefix + "_f", "double", [float(v).hex() for v in find_table(blob, "<f8", fv)])
 
 
 def emit(name, ctype, items):

@@ -55,6 +55,9 @@ NnTensor *np_linalg_svdvals(Interp *I, NnTensor *x);
 extern const NativeDef np_random_more_defs[];  /* mod_np_rng.c: numpy.random */
 /* Calls numpy.random.NAME with the arguments (mod_np_rng.c). */
 bool np_random_call(Interp *I, const char *name, const Args *a, Value *out);
+/* Generator.NAME for the samplers of mod_np_rng.c (exponential, gamma, beta,
+ * poisson, binomial, lognormal, laplace, standard_exponential/_gamma) over g. */
+bool np_dist_pcg(Interp *I, const char *name, const Args *a, NnPcg64 *g, Value *out);
 /* np.random.default_rng(seed=None): a Generator over its own PCG64 (mod_np_gen.c). */
 bool np_generator_new(Interp *I, const Args *a, Value *out);
 /* Array methods added to tensor_methods (mod_np_more.c). */

@@ -1,12 +1,14 @@
 /* mod_np_gen.c - numpy.random.default_rng(): the Generator object, with its
  * own PCG64 stream seeded through SeedSequence (lib/nn_pcg64.c), so that
  * default_rng(42) then random, standard_normal, normal, integers, uniform,
- * choice, permutation and shuffle draw numpy 1.24's numbers exactly.
+ * choice, permutation, shuffle, exponential, gamma, beta, poisson, binomial,
+ * lognormal and laplace draw numpy 1.24's numbers exactly (scalar
+ * parameters).
  *
- * Owned by the tensor-language part (see mod_np.h).  The distributions not
- * ported to the Generator's algorithms (exponential, poisson, binomial, beta,
- * gamma, lognormal, laplace; integers of 8-bit dtypes) still draw numpy's
- * legacy algorithms from the session generator (mod_np_rng.c).
+ * Owned by the tensor-language part (see mod_np.h).  The samplers beyond the
+ * uniform ones are mod_np_rng.c's, run over this PCG64.  integers() of uint8
+ * or bool dtype (numpy's buffered 8-bit draws) still calls the legacy randint
+ * on the session generator.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -537,21 +539,19 @@ static bool g_choice(Interp *I, Value self, const Args *a, Value *out)
 
 /* ---- the class ---- */
 
-static bool g_legacy(Interp *I, const char *name, const Args *a, Value *out)
-{
-    return np_random_call(I, name, a, out);
-}
-
-#define LEGACY(fn, NAME) \
+/* The samplers shared with RandomState's functions, over this PCG64. */
+#define DIST(fn, NAME) \
     static bool fn(Interp *I, Value self, const Args *a, Value *out) \
-    { (void)self; return g_legacy(I, NAME, a, out); }
-LEGACY(g_exponential, "exponential")
-LEGACY(g_poisson, "poisson")
-LEGACY(g_binomial, "binomial")
-LEGACY(g_beta, "beta")
-LEGACY(g_gamma, "gamma")
-LEGACY(g_lognormal, "lognormal")
-LEGACY(g_laplace, "laplace")
+    { return np_dist_pcg(I, NAME, a, gen_of(self), out); }
+DIST(g_exponential, "exponential")
+DIST(g_standard_exponential, "standard_exponential")
+DIST(g_gamma, "gamma")
+DIST(g_standard_gamma, "standard_gamma")
+DIST(g_beta, "beta")
+DIST(g_poisson, "poisson")
+DIST(g_binomial, "binomial")
+DIST(g_lognormal, "lognormal")
+DIST(g_laplace, "laplace")
 
 static const NativeDef generator_methods[] = {
     {"random", g_random, "random(size=None, dtype=np.float64)", "Uniform floats in [0, 1)."},
@@ -564,18 +564,16 @@ static const NativeDef generator_methods[] = {
      "Random samples from a (or range(a))."},
     {"shuffle", g_shuffle, "shuffle(x)", "Shuffles x (an array or a list) in place along its first axis."},
     {"permutation", g_permutation, "permutation(x)", "A shuffled copy (or of range(x))."},
-    {"exponential", g_exponential, "exponential(scale=1.0, size=None)",
-     "Exponential samples (numpy's legacy algorithm over the session generator)."},
-    {"poisson", g_poisson, "poisson(lam=1.0, size=None)",
-     "Poisson samples (numpy's legacy algorithm over the session generator)."},
-    {"binomial", g_binomial, "binomial(n, p, size=None)",
-     "Binomial samples (numpy's legacy algorithm over the session generator)."},
-    {"beta", g_beta, "beta(a, b, size=None)", "Beta samples (legacy algorithm, session generator)."},
-    {"gamma", g_gamma, "gamma(shape, scale=1.0, size=None)", "Gamma samples (legacy algorithm, session generator)."},
-    {"lognormal", g_lognormal, "lognormal(mean=0.0, sigma=1.0, size=None)",
-     "Log-normal samples (legacy algorithm, session generator)."},
-    {"laplace", g_laplace, "laplace(loc=0.0, scale=1.0, size=None)",
-     "Laplace samples (legacy algorithm, session generator)."},
+    {"exponential", g_exponential, "exponential(scale=1.0, size=None)", "Exponential samples (ziggurat)."},
+    {"standard_exponential", g_standard_exponential, "standard_exponential(size=None)",
+     "Exponential samples with scale 1."},
+    {"gamma", g_gamma, "gamma(shape, scale=1.0, size=None)", "Gamma samples (Marsaglia-Tsang)."},
+    {"standard_gamma", g_standard_gamma, "standard_gamma(shape, size=None)", "Gamma samples with scale 1."},
+    {"beta", g_beta, "beta(a, b, size=None)", "Beta samples."},
+    {"poisson", g_poisson, "poisson(lam=1.0, size=None)", "Poisson samples."},
+    {"binomial", g_binomial, "binomial(n, p, size=None)", "Binomial samples."},
+    {"lognormal", g_lognormal, "lognormal(mean=0.0, sigma=1.0, size=None)", "Log-normal samples."},
+    {"laplace", g_laplace, "laplace(loc=0.0, scale=1.0, size=None)", "Laplace samples."},
     {NULL, NULL, NULL, NULL}
 };
 
@@ -583,7 +581,7 @@ static const NativeClass generator_class = {
     .name = "Generator", .module = "numpy.random._generator", .finalize = free, .repr = gen_repr,
     .methods = generator_methods,
     .doc = "numpy's Generator over its own PCG64 stream: default_rng(seed) draws numpy's numbers\n"
-           "for random, standard_normal, normal, integers, uniform, choice, permutation, shuffle.",
+           "(random, normal, integers, uniform, choice, permutation, shuffle, exponential, ...).",
 };
 
 static NnPcg64 *gen_of(Value self)

@@ -21,12 +21,30 @@
 
 /* ---- numpy's legacy samplers ---- */
 
-static double std_exponential(NnCtx *ctx)
+/* The uniform source of a draw: the session generator (RandomState's
+ * legacy algorithms), or a Generator's PCG64 (numpy's Generator runs the same
+ * samplers over its ziggurat normal and exponential). */
+typedef struct {
+    NnCtx *ctx;
+    NnPcg64 *g;
+} Src;
+
+static double src_double(const Src *s)
 {
-    return -log(1.0 - nn_rng_double(ctx));
+    return s->g ? nn_pcg64_double(s->g) : nn_rng_double(s->ctx);
 }
 
-static double std_gamma(NnCtx *ctx, double shape)
+static double src_gauss(const Src *s)
+{
+    return s->g ? nn_pcg64_normal(s->g) : nn_rng_gauss(s->ctx);
+}
+
+static double std_exponential(const Src *ctx)
+{
+    return ctx->g ? nn_pcg64_exponential(ctx->g) : -log(1.0 - src_double(ctx));
+}
+
+static double std_gamma(const Src *ctx, double shape)
 {
     if (shape == 1.0)
         return std_exponential(ctx);
@@ -34,7 +52,7 @@ static double std_gamma(NnCtx *ctx, double shape)
         return 0.0;
     if (shape < 1.0) {
         for (;;) {
-            double u = nn_rng_double(ctx), v = std_exponential(ctx), x, y;
+            double u = src_double(ctx), v = std_exponential(ctx), x, y;
             if (u <= 1.0 - shape) {
                 x = pow(u, 1. / shape);
                 if (x <= v)
@@ -51,11 +69,11 @@ static double std_gamma(NnCtx *ctx, double shape)
     for (;;) {
         double x, v, u;
         do {
-            x = nn_rng_gauss(ctx);
+            x = src_gauss(ctx);
             v = 1.0 + c * x;
         } while (v <= 0.0);
         v = v * v * v;
-        u = nn_rng_double(ctx);
+        u = src_double(ctx);
         if (u < 1.0 - 0.0331 * (x * x) * (x * x))
             return b * v;
         if (log(u) < 0.5 * x * x + b * (1. - v + log(v)))
@@ -63,13 +81,13 @@ static double std_gamma(NnCtx *ctx, double shape)
     }
 }
 
-static double beta_draw(NnCtx *ctx, double a, double b)
+static double beta_draw(const Src *ctx, double a, double b)
 {
     if (a <= 1.0 && b <= 1.0) {   /* Johnk */
         for (;;) {
-            double u = nn_rng_double(ctx), v = nn_rng_double(ctx);
+            double u = src_double(ctx), v = src_double(ctx);
             double x = pow(u, 1.0 / a), y = pow(v, 1.0 / b);
-            if (x + y <= 1.0) {
+            if (x + y <= 1.0 && (!ctx->g || u + v > 0.0)) {
                 if (x + y > 0)
                     return x / (x + y);
                 double lx = log(u) / a, ly = log(v) / b, lm = lx > ly ? lx : ly;
@@ -107,7 +125,7 @@ static double loggam(double x)
     return gl;
 }
 
-static int64_t poisson_draw(NnCtx *ctx, double lam)
+static int64_t poisson_draw(const Src *ctx, double lam)
 {
     if (lam == 0)
         return 0;
@@ -115,7 +133,7 @@ static int64_t poisson_draw(NnCtx *ctx, double lam)
         double enlam = exp(-lam), prod = 1.0;
         int64_t x = 0;
         for (;;) {
-            prod *= nn_rng_double(ctx);
+            prod *= src_double(ctx);
             if (prod > enlam)
                 x++;
             else
@@ -126,7 +144,7 @@ static int64_t poisson_draw(NnCtx *ctx, double lam)
     double a = -0.059 + 0.02483 * b, invalpha = 1.1239 + 1.1328 / (b - 3.4);
     double vr = 0.9277 - 3.6224 / (b - 2);
     for (;;) {
-        double u = nn_rng_double(ctx) - 0.5, v = nn_rng_double(ctx), us = 0.5 - fabs(u);
+        double u = src_double(ctx) - 0.5, v = src_double(ctx), us = 0.5 - fabs(u);
         int64_t k = (int64_t)floor((2 * a / us + b) * u + lam + 0.43);
         if (us >= 0.07 && v <= vr)
             return k;
@@ -137,18 +155,18 @@ static int64_t poisson_draw(NnCtx *ctx, double lam)
     }
 }
 
-static int64_t binomial_inversion(NnCtx *ctx, int64_t n, double p)
+static int64_t binomial_inversion(const Src *ctx, int64_t n, double p)
 {
     double q = 1.0 - p, qn = exp(n * log(q)), np_ = n * p;
     double bnd = np_ + 10.0 * sqrt(np_ * q + 1);
     int64_t bound = (double)n < bnd ? n : (int64_t)bnd, x = 0;
-    double px = qn, u = nn_rng_double(ctx);
+    double px = qn, u = src_double(ctx);
     while (u > px) {
         x++;
         if (x > bound) {
             x = 0;
             px = qn;
-            u = nn_rng_double(ctx);
+            u = src_double(ctx);
         } else {
             u -= px;
             px = ((n - x + 1) * p * px) / (x * q);
@@ -166,7 +184,7 @@ static double btpe_term(double v)
 
 /* Kachitvichyanukul and Schmeiser's BTPE, as numpy writes it (p <= 0.5).
  * Long because it is one published algorithm with its step labels. */
-static int64_t binomial_btpe(NnCtx *ctx, int64_t n, double p)
+static int64_t binomial_btpe(const Src *ctx, int64_t n, double p)
 {
     double r = p < 1.0 - p ? p : 1.0 - p, q = 1.0 - r, fm = n * r + r;
     int64_t m = (int64_t)floor(fm);
@@ -177,7 +195,7 @@ static int64_t binomial_btpe(NnCtx *ctx, int64_t n, double p)
     double lamr = a * (1.0 + a / 2.0), p2 = p1 * (1.0 + 2.0 * c), p3 = p2 + c / laml;
     double p4 = p3 + c / lamr, nrq = n * r * q;
     for (;;) {
-        double u = nn_rng_double(ctx) * p4, v = nn_rng_double(ctx), x;
+        double u = src_double(ctx) * p4, v = src_double(ctx), x;
         int64_t y;
         if (u <= p1) {
             y = (int64_t)floor(xm - p1 * v + u);
@@ -227,7 +245,7 @@ static int64_t binomial_btpe(NnCtx *ctx, int64_t n, double p)
     }
 }
 
-static int64_t binomial_draw(NnCtx *ctx, int64_t n, double p)
+static int64_t binomial_draw(const Src *ctx, int64_t n, double p)
 {
     if (n == 0 || p == 0.0)
         return 0;
@@ -250,7 +268,7 @@ static bool size_of(Interp *I, const char *fname, Value v, int *nd, int64_t *sha
 }
 
 /* Draws one value of the distribution with parameters p0, p1. */
-static double draw_one(NnCtx *ctx, DistKind k, double p0, double p1)
+static double draw_one(const Src *ctx, DistKind k, double p0, double p1)
 {
     switch (k) {
     case D_EXP: return p0 * std_exponential(ctx);
@@ -258,11 +276,13 @@ static double draw_one(NnCtx *ctx, DistKind k, double p0, double p1)
     case D_BETA: return beta_draw(ctx, p0, p1);
     case D_POISSON: return (double)poisson_draw(ctx, p0);
     case D_BINOMIAL: return (double)binomial_draw(ctx, (int64_t)p0, p1);
-    case D_STDNORM: return nn_rng_gauss(ctx);
+    case D_STDNORM: return src_gauss(ctx);
     case D_STDEXP: return std_exponential(ctx);
-    case D_LOGNORMAL: return exp(p0 + p1 * nn_rng_gauss(ctx));
+    case D_LOGNORMAL: return exp(p0 + p1 * src_gauss(ctx));
     case D_LAPLACE: {
-        double u = nn_rng_double(ctx);
+        double u = src_double(ctx);
+        while (ctx->g && u == 0.0)   /* Generator draws again */
+            u = src_double(ctx);
         return u >= 0.5 ? p0 - p1 * log(2.0 - u - u) : u > 0.0 ? p0 + p1 * log(u + u) : p0;
     }
     }
@@ -290,8 +310,9 @@ static bool param_check(Interp *I, DistKind k, double p0, double p1)
 }
 
 static bool dist_common(Interp *I, const Args *a, DistKind k, const char *fname, const char *spec,
-                        double d0, double d1, Value *out)
+                        double d0, double d1, NnPcg64 *g, Value *out)
 {
+    Src src = {CTX, g};
     Value v[3];
     double p[2] = {d0, d1};
     int np_ = 0, nd;
@@ -311,7 +332,7 @@ static bool dist_common(Interp *I, const Args *a, DistKind k, const char *fname,
     if (!t)
         return interp_error_from_nn(I);
     for (int64_t i = 0; i < nn_tensor_numel(t); i++) {
-        double x = draw_one(CTX, k, p[0], p[1]);
+        double x = draw_one(&src, k, p[0], p[1]);
         if (ints)
             nn_tensor_set_i64(t, i, (int64_t)x);
         else
@@ -324,9 +345,34 @@ static bool dist_common(Interp *I, const Args *a, DistKind k, const char *fname,
     return true;
 }
 
+static const struct {
+    const char *name, *spec;
+    DistKind k;
+    double d0, d1;
+} gen_dists[] = {
+    {"exponential", "scale=, size=", D_EXP, 1.0, 0},
+    {"standard_exponential", "size=", D_STDEXP, 0, 0},
+    {"gamma", "shape, scale=, size=", D_GAMMA, 0, 1.0},
+    {"standard_gamma", "shape, size=", D_GAMMA, 0, 1.0},
+    {"beta", "a, b, size=", D_BETA, 0, 0},
+    {"poisson", "lam=, size=", D_POISSON, 1.0, 0},
+    {"binomial", "n, p, size=", D_BINOMIAL, 0, 0},
+    {"lognormal", "mean=, sigma=, size=", D_LOGNORMAL, 0, 1.0},
+    {"laplace", "loc=, scale=, size=", D_LAPLACE, 0, 1.0},
+};
+
+bool np_dist_pcg(Interp *I, const char *name, const Args *a, NnPcg64 *g, Value *out)
+{
+    for (size_t i = 0; i < sizeof gen_dists / sizeof gen_dists[0]; i++)
+        if (!strcmp(gen_dists[i].name, name))
+            return dist_common(I, a, gen_dists[i].k, name, gen_dists[i].spec, gen_dists[i].d0,
+                               gen_dists[i].d1, g, out);
+    return interp_error(I, ERR_ATTRIBUTE, "'Generator' object has no attribute '%s'", name);
+}
+
 #define DIST(fn, K, NAME, SPEC, D0, D1) \
     static bool fn(Interp *I, Value self, const Args *a, Value *out) \
-    { UNUSED_SELF; return dist_common(I, a, K, NAME, SPEC, D0, D1, out); }
+    { UNUSED_SELF; return dist_common(I, a, K, NAME, SPEC, D0, D1, NULL, out); }
 DIST(npr_exponential, D_EXP, "exponential", "scale=, size=", 1.0, 0)
 DIST(npr_gamma, D_GAMMA, "gamma", "shape, scale=, size=", 0, 1.0)
 DIST(npr_beta, D_BETA, "beta", "a, b, size=", 0, 0)
