@@ -129,7 +129,7 @@ static bool g_two(Interp *I, Value self, const Args *a, bool normal, Value *out)
     if (normal && p1 < 0)
         return interp_error(I, ERR_VALUE, "scale < 0");
     if (!normal && !isfinite(p1 - p0))
-        return interp_error(I, ERR_OVERFLOW, "Range exceeds valid bounds");
+        return interp_error(I, ERR_OVERFLOW, "high - low range exceeds valid bounds");
     double scale = normal ? p1 : p1 - p0;
     return gen_result(I, gen_fill(I, gen_of(self), normal ? G_NORMAL : G_DOUBLE, nd, shape, p0, scale),
                       scalar, out);
@@ -183,7 +183,9 @@ static bool g_integers(Interp *I, Value self, const Args *a, Value *out)
         return interp_error(I, ERR_VALUE, lo < INT32_MIN ? "low is out of bounds for int32"
                                                          : "high is out of bounds for int32");
     NnTensor *t = gen_ints(I, gen_of(self), dt < 0 ? NN_I64 : (NnDType)dt, nd, shape, lo, rng);
-    return gen_result(I, t, scalar, out);
+    if (!t)
+        return interp_error_from_nn(I);
+    return scalar ? tensor_value_np(I, t, out) : tensor_value_new(I, t, TENSOR_NP, out);   /* np.int64 */
 }
 
 /* ---- shuffle and permutation ---- */
@@ -233,8 +235,8 @@ static bool g_permutation(Interp *I, Value self, const Args *a, Value *out)
         return interp_error(I, ERR_VALUE, "nnsh's Generator.permutation permutes along axis 0 only");
     if (v[0].kind == VAL_INT) {
         int64_t n = v[0].as.i, shape[1] = {n};
-        if (n < 0)
-            return interp_error(I, ERR_VALUE, "negative dimensions are not allowed");
+        if (n < 0)   /* numpy: arange(n) is empty */
+            shape[0] = n = 0;
         c = nn_tensor_new(CTX, NN_I64, 1, shape);
         for (int64_t i = 0; c && i < n; i++)
             nn_tensor_set_i64(c, i, i);

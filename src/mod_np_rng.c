@@ -289,8 +289,27 @@ static double draw_one(const Src *ctx, DistKind k, double p0, double p1)
     return 0;
 }
 
-static bool param_check(Interp *I, DistKind k, double p0, double p1)
+/* Generator's wording of the parameter errors where it differs. */
+static bool gen_param_check(Interp *I, DistKind k, double p0, double p1)
 {
+    switch (k) {
+    case D_POISSON: return ((p0 >= 0 && !isnan(p0)) || interp_error(I, ERR_VALUE, "lam < 0 or lam is NaN")) &&
+                           (p0 < 9.223372006484771e18 || interp_error(I, ERR_VALUE, "lam value too large"));
+    case D_BINOMIAL: return (p0 >= 0 || interp_error(I, ERR_VALUE, "n < 0")) &&
+                            ((p1 >= 0 && p1 <= 1 && !isnan(p1)) ||
+                             interp_error(I, ERR_VALUE, "p < 0, p > 1 or p is NaN"));
+    case D_LOGNORMAL: return p1 >= 0 || interp_error(I, ERR_VALUE, "sigma < 0");
+    default: return true;
+    }
+}
+
+static bool param_check(Interp *I, DistKind k, double p0, double p1, bool gen)
+{
+    if (gen)
+        switch (k) {
+        case D_POISSON: case D_BINOMIAL: case D_LOGNORMAL: return gen_param_check(I, k, p0, p1);
+        default: break;
+        }
     switch (k) {
     case D_EXP: return p0 >= 0 || interp_error(I, ERR_VALUE, "scale < 0");
     case D_GAMMA: return (p0 >= 0 || interp_error(I, ERR_VALUE, "shape < 0")) &&
@@ -325,7 +344,7 @@ static bool dist_common(Interp *I, const Args *a, DistKind k, const char *fname,
     for (int i = 0; i < np_; i++)
         if (np_given(v[i]) && !arg_float(I, fname, i ? "p1" : "p0", v[i], &p[i]))
             return false;
-    if (!size_of(I, fname, v[np_], &nd, shape, &scalar) || !param_check(I, k, p[0], p[1]))
+    if (!size_of(I, fname, v[np_], &nd, shape, &scalar) || !param_check(I, k, p[0], p[1], g != NULL))
         return false;
     bool ints = k == D_POISSON || k == D_BINOMIAL;
     NnTensor *t = nn_tensor_new(CTX, ints ? NN_I64 : NN_F64, nd, shape);
