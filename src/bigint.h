@@ -68,4 +68,11 @@ bool bigint_parse(Interp *I, const char *digits, bool neg, int base, Value *out)
 /* abs(v).bit_length() */
 uint64_t bigint_bit_length(Value v);
 
+/* range() past 64 bits (value_bigrange.c): a range value of the int-likes
+ * start, stop, step (a plain OBJ_RANGE when all of it and its length fit
+ * in int64), and `item in r` for an instance of bigrange_class. */
+extern const NativeClass bigrange_class;
+bool bigrange_new(Interp *I, Value start, Value stop, Value step, Value *out);
+bool bigrange_contains(Interp *I, Value self, Value item, bool *out);
+
 #endif

@@ -358,9 +358,21 @@ static bool conv_range(Interp *I, const Args *a, Value *out)
         return interp_error(I, ERR_TYPE, a->npos ? "range expected at most 3 arguments, got %d"
                                                  : "range expected at least 1 argument, got %d",
                             a->npos);
+    Value big[3] = {val_int(0), val_int(0), val_int(1)};
+    bool any_big = false;
+    for (int i = 0; i < a->npos; i++) {
+        big[a->npos == 1 ? 1 : i] = a->pos[i];
+        any_big |= bigint_is(a->pos[i]);
+    }
+    if (any_big)       /* past 64 bits: value_bigrange.c */
+        return bigrange_new(I, big[0], big[1], big[2], out);
     for (int i = 0; i < a->npos; i++)
         if (!value_as_index(I, a->pos[i], &v[a->npos == 1 ? 1 : i]))
             return false;
+    uint64_t span = v[1] >= v[0] ? (uint64_t)v[1] - (uint64_t)v[0]
+                                 : (uint64_t)v[0] - (uint64_t)v[1];
+    if (span > (uint64_t)INT64_MAX && v[2] != 0)   /* a length past int64 */
+        return bigrange_new(I, val_int(v[0]), val_int(v[1]), val_int(v[2]), out);
     return range_new(I, v[0], v[1], v[2], out);
 }
 

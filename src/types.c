@@ -202,6 +202,8 @@ ObjType *value_type_obj(Interp *I, Value v)
     case OBJ_NATIVE_OBJ:
         if (((ObjNativeObj *)v.as.o)->cls == &bigint_class)
             return I->types[T_INT];
+        if (((ObjNativeObj *)v.as.o)->cls == &bigrange_class)
+            return I->types[T_RANGE];
         if (!native_type_get(I, ((ObjNativeObj *)v.as.o)->cls, &t))
             return NULL;
         return t;

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <math.h>
 #include "object.h"
+#include "bigint.h"
 
 static const char *seq_name(Value v) { return value_type_name(v); }
 
@@ -598,6 +599,10 @@ bool value_contains(Interp *I, Value container, Value item, bool *out)
         case OBJ_RANGE: {
             ObjRange *rg = (ObjRange *)container.as.o;
             int64_t x;
+            if (bigint_is(item)) {     /* every item of a plain range fits in int64 */
+                *out = false;
+                return true;
+            }
             if (item.kind != VAL_INT && item.kind != VAL_BOOL)
                 return iter_contains(I, container, item, out);
             x = item.kind == VAL_INT ? item.as.i : item.as.b;
@@ -606,6 +611,10 @@ bool value_contains(Interp *I, Value container, Value item, bool *out)
                    (x - rg->start) % rg->step == 0;
             return true;
         }
+        case OBJ_NATIVE_OBJ:
+            if (native_obj_is(container, &bigrange_class))
+                return bigrange_contains(I, container, item, out);
+            break;
         case OBJ_INSTANCE:
             if (!user_instance_special(I, container, "__contains__", 1, &item, &r, &found))
                 return false;
