@@ -312,7 +312,8 @@ static bool conv_dict(Interp *I, const Args *a, Value *out)
 
 static bool conv_collection(Interp *I, int tag, const Args *a, Value *out)
 {
-    static const char *const names[] = {[T_LIST] = "list", [T_TUPLE] = "tuple", [T_SET] = "set"};
+    static const char *const names[] = {[T_LIST] = "list", [T_TUPLE] = "tuple", [T_SET] = "set",
+                                         [T_FROZENSET] = "frozenset"};
     Value p[1], l;
     if (a->nkw)
         return interp_error(I, ERR_TYPE, "%s() takes no keyword arguments", names[tag]);
@@ -326,6 +327,17 @@ static bool conv_collection(Interp *I, int tag, const Args *a, Value *out)
     }
     if (tag == T_SET)
         return pyset_from(I, p[0], out);
+    if (tag == T_FROZENSET && val_is_frozenset(p[0])) {   /* immutable: itself */
+        value_incref(p[0]);
+        *out = p[0];
+        return true;
+    }
+    if (tag == T_FROZENSET) {
+        if (!pyset_from(I, p[0], out))
+            return false;
+        as_dict(*out)->frozen = true;
+        return true;
+    }
     if (p[0].kind == VAL_UNSET) {
         return tag == T_LIST ? list_new(I, 0, out) : tuple_new(I, 0, out);
     }
@@ -456,7 +468,7 @@ bool convert_call(Interp *I, ObjType *t, const Args *a, Value *out)
             return false;
         *out = val_bool(b);
         return true;
-    case T_LIST: case T_TUPLE: case T_SET: return conv_collection(I, t->tag, a, out);
+    case T_LIST: case T_TUPLE: case T_SET: case T_FROZENSET: return conv_collection(I, t->tag, a, out);
     case T_DICT: return conv_dict(I, a, out);
     case T_RANGE: return conv_range(I, a, out);
     case T_SLICE: return conv_slice(I, a, out);

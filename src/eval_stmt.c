@@ -104,7 +104,7 @@ static int exec_assign(Interp *I, const Node *n)
  * __iadd__ & co. update in place; everything else rebinds. */
 static bool aug_op(Interp *I, BinOp op, Value cur, Value rhs, Value *out)
 {
-    if (val_is_obj(cur, OBJ_SET) && val_is_obj(rhs, OBJ_SET) &&
+    if (val_is_obj(cur, OBJ_SET) && !val_is_frozenset(cur) && val_is_obj(rhs, OBJ_SET) &&
         (op == BIN_BITOR || op == BIN_BITAND || op == BIN_SUB || op == BIN_BITXOR)) {
         if (!pyset_inplace(I, op, cur, rhs))  /* sets change in place, as in Python */
             return false;

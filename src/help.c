@@ -57,6 +57,13 @@ static const Topic topics[] = {
      "Example:\n    try:\n        x = 1 / 0\n    except ZeroDivisionError as e:\n        print(e)\n"},
     {"except", "See try."},
     {"finally", "See try."},
+    {"frozenset", "frozenset(iterable=())\n\nAn immutable set: the elements of iterable, each once.  It is\n"
+     "hashable (a dict key, a member of another set) and equals a set with the same\n"
+     "elements.  Methods: copy, difference, intersection, isdisjoint, issubset,\n"
+     "issuperset, symmetric_difference, union; operators | & - ^ < <= > >= give a\n"
+     "result of the left operand's type.  set(fs) is a mutable copy.\n\n"
+     "Example:\n    fs = frozenset([3, 1, 2])\n    {fs: 'key'}[frozenset({1, 2, 3})]   # 'key'\n"
+     "    fs | {4}                            # frozenset({1, 2, 3, 4})\n"},
     {"raise", "raise [EXCEPTION [from CAUSE]]\n\nRaises an error, e.g. raise ValueError('bad shape')."},
     {"assert", "assert CONDITION[, MESSAGE]\n\nRaises AssertionError when the condition is false."},
     {"del", "del TARGET, ...\n\nRemoves a name, a list item or slice, or a dict key."},

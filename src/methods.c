@@ -881,6 +881,9 @@ static bool s_isdisjoint(Interp *I, Value s, const Args *a, Value *o) { return s
 
 /* ---- tables and dispatch ---- */
 
+#define MAX_METHODS 48
+static void fill_names(const Method *m, const char **names);
+
 static const Method list_methods[] = {
     METHOD("list", "append", l_append, "append(object)", "Adds object at the end of the list.\nExample: xs = [1]; xs.append(2); xs -> [1, 2]"),
     METHOD("list", "clear", l_clear, "clear()", "Removes every item.\nExample: xs.clear(); xs -> []"),
@@ -937,6 +940,37 @@ static const Method set_methods[] = {
     {NULL, {NULL, NULL, NULL, NULL}},
 };
 
+/* frozenset: the set methods that do not change the set; each result takes
+ * self's type (frozenset({1}).union([2]) is a frozenset). */
+static bool fs_copy(Interp *I, Value self, const Args *a, Value *out)
+{
+    if (!no_args(I, "frozenset.copy", a))
+        return false;
+    value_incref(self);                  /* immutable: the copy is itself */
+    *out = self;
+    return true;
+}
+
+static const Method frozenset_methods[] = {
+    METHOD("frozenset", "copy", fs_copy, "copy()", "Returns the frozenset itself (it never changes).\nExample: fs.copy() is fs -> True"),
+    METHOD("frozenset", "difference", s_difference, "difference(*others)", "Elements of the frozenset that are in none of the others.\nExample: frozenset({1, 2, 3}).difference([2]) -> frozenset({1, 3})"),
+    METHOD("frozenset", "intersection", s_intersection, "intersection(*others)", "Elements common to the frozenset and all others.\nExample: frozenset({1, 2}).intersection([2, 3]) -> frozenset({2})"),
+    METHOD("frozenset", "isdisjoint", s_isdisjoint, "isdisjoint(other)", "True when the frozenset and other have no element in common.\nExample: frozenset({1}).isdisjoint([2]) -> True"),
+    METHOD("frozenset", "issubset", s_issubset, "issubset(other)", "True when every element is in other.\nExample: frozenset({1}).issubset([1, 2]) -> True"),
+    METHOD("frozenset", "issuperset", s_issuperset, "issuperset(other)", "True when every element of other is in the frozenset.\nExample: frozenset({1, 2}).issuperset([1]) -> True"),
+    METHOD("frozenset", "symmetric_difference", s_symdiff, "symmetric_difference(other)", "Elements in exactly one of the frozenset and other.\nExample: frozenset({1, 2}).symmetric_difference([2, 3]) -> frozenset({1, 3})"),
+    METHOD("frozenset", "union", s_union, "union(*others)", "Elements in the frozenset or any of the others.\nExample: frozenset({1}).union([2]) -> frozenset({1, 2})"),
+    {NULL, {NULL, NULL, NULL, NULL}},
+};
+
+const char *const *methods_frozenset_names(void)
+{
+    static const char *names[MAX_METHODS + 1];
+    if (!names[0])
+        fill_names(frozenset_methods, names);
+    return names;
+}
+
 static const Method *table_for(ObjKind kind)
 {
     switch (kind) {
@@ -956,7 +990,7 @@ bool methods_getattr(Interp *I, Value self, const char *name, Value *out, bool *
         return num_getattr(I, self, name, out, found);
     if (self.kind != VAL_OBJ)
         return true;
-    const Method *m = table_for(self.as.o->kind);
+    const Method *m = val_is_frozenset(self) ? frozenset_methods : table_for(self.as.o->kind);
     for (; m && m->qualname; m++) {
         if (strcmp(m->def.name, name) == 0) {
             *found = true;
@@ -965,8 +999,6 @@ bool methods_getattr(Interp *I, Value self, const char *name, Value *out, bool *
     }
     return true;
 }
-
-#define MAX_METHODS 48
 
 static void fill_names(const Method *m, const char **names)
 {
@@ -995,16 +1027,19 @@ const char *const *methods_names(ObjKind kind)
 
 static const ObjKind method_kinds[5] = {OBJ_STR, OBJ_LIST, OBJ_TUPLE, OBJ_DICT, OBJ_SET};
 
+enum { FROZENSET_K = 5 };   /* the kind index of frozenset's methods */
+
 /* self is an int: kind index * 256 + method index. */
 static bool unbound_call(Interp *I, Value self, const Args *a, Value *out)
 {
     int k = (int)(self.as.i >> 8), i = (int)(self.as.i & 255);
-    const Method *m = &table_for(method_kinds[k])[i];
+    const Method *m = k == FROZENSET_K ? &frozenset_methods[i] : &table_for(method_kinds[k])[i];
     const char *tn = m->qualname;
     size_t tl = strcspn(tn, ".");
     if (a->npos < 1)
         return interp_error(I, ERR_TYPE, "unbound method %s() needs an argument", m->qualname);
-    if (!val_is_obj(a->pos[0], method_kinds[k]))
+    if (k == FROZENSET_K ? !val_is_frozenset(a->pos[0])
+                         : !val_is_obj(a->pos[0], method_kinds[k]) || val_is_frozenset(a->pos[0]))
         return interp_error(I, ERR_TYPE, "descriptor '%s' for '%.*s' objects doesn't apply to "
                             "a '%s' object", m->def.name, (int)tl, tn,
                             a->pos[0].kind == VAL_NONE ? "NoneType" : value_type_name(a->pos[0]));
@@ -1041,8 +1076,20 @@ static const NativeDef fromkeys_def = {
 
 bool methods_unbound(Interp *I, ObjKind kind, const char *name, Value *out, bool *found)
 {
-    static NativeDef defs[5][MAX_METHODS];
+    static NativeDef defs[FROZENSET_K + 1][MAX_METHODS];
     *found = false;
+    if (kind == (ObjKind)-1) {           /* frozenset.union & co. */
+        const Method *m = frozenset_methods;
+        for (int i = 0; m[i].qualname; i++)
+            if (strcmp(m[i].def.name, name) == 0) {
+                defs[FROZENSET_K][i] = m[i].def;
+                defs[FROZENSET_K][i].fn = unbound_call;
+                *found = true;
+                return native_new(I, &defs[FROZENSET_K][i], m[i].qualname,
+                                  val_int(FROZENSET_K * 256 + i), out);
+            }
+        return true;
+    }
     if (kind == OBJ_DICT && strcmp(name, "fromkeys") == 0) {
         Value unset = {VAL_UNSET, {0}};
         *found = true;

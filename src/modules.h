@@ -20,6 +20,10 @@ bool tensor_install(Interp *I);       /* mod_tf.c + mod_np.c: tensorflow, numpy 
 bool methods_getattr(Interp *I, Value self, const char *name, Value *out, bool *found);
 /* The method names of a core object kind, NULL-terminated (dir, completion). */
 const char *const *methods_names(ObjKind kind);
+/* Added for frozenset: its method names (the set methods that do not
+ * change the set), for dir() and completion.  methods_unbound below with
+ * kind (ObjKind)-1 gives frozenset.union & co. as plain functions. */
+const char *const *methods_frozenset_names(void);
 
 /* Added by the built-ins engineer (methods.c): the method `name` of a core
  * kind as a plain function taking the object first, for `str.lower`,

@@ -15,7 +15,7 @@
 typedef enum {
     T_NONE, T_BOOL, T_INT, T_FLOAT, T_STR, T_LIST, T_TUPLE, T_DICT, T_SET,
     T_RANGE, T_SLICE, T_FUNCTION, T_BUILTIN, T_METHOD, T_MODULE, T_TYPE,
-    T_OBJECT, T_CELL, T_ITER, T_ENUMERATE, T_ZIP, T_COUNT
+    T_OBJECT, T_CELL, T_ITER, T_ENUMERATE, T_ZIP, T_FROZENSET, T_COUNT
 } TypeTag;
 
 /* Exception classes beyond ErrKind's (indices after ERR_KIND_COUNT). */

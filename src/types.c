@@ -15,7 +15,7 @@ bool convert_call(Interp *I, ObjType *t, const Args *a, Value *out);   /* conver
 static const char *const tag_names[T_COUNT] = {
     "NoneType", "bool", "int", "float", "str", "list", "tuple", "dict", "set", "range",
     "slice", "function", "builtin_function_or_method", "method", "module", "type",
-    "object", "cell", "iterator", "enumerate", "zip"
+    "object", "cell", "iterator", "enumerate", "zip", "frozenset"
 };
 
 /* The exception classes: name, index, parent index (-1: BaseException root). */
@@ -183,7 +183,7 @@ ObjType *value_type_obj(Interp *I, Value v)
     case OBJ_LIST: return I->types[T_LIST];
     case OBJ_TUPLE: return I->types[T_TUPLE];
     case OBJ_DICT: return I->types[T_DICT];
-    case OBJ_SET: return I->types[T_SET];
+    case OBJ_SET: return I->types[as_dict(v)->frozen ? T_FROZENSET : T_SET];
     case OBJ_RANGE: return I->types[T_RANGE];
     case OBJ_SLICE: return I->types[T_SLICE];
     case OBJ_FUNC: return I->types[T_FUNCTION];
@@ -768,7 +768,7 @@ bool types_install(Interp *I)
 bool types_install_names(Interp *I)
 {
     static const int visible[] = {T_BOOL, T_INT, T_FLOAT, T_STR, T_LIST, T_TUPLE, T_DICT,
-                                  T_SET, T_RANGE, T_SLICE, T_OBJECT, T_TYPE};
+                                  T_SET, T_FROZENSET, T_RANGE, T_SLICE, T_OBJECT, T_TYPE};
     for (size_t i = 0; i < sizeof visible / sizeof visible[0]; i++)
         if (!add_type(I, tag_names[visible[i]], I->types[visible[i]]))
             return false;

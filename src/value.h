@@ -120,6 +120,8 @@ typedef struct ObjDict {
     int64_t *index;      /* open-addressing table of entry indices, -1 empty */
     size_t index_cap;
     struct SetSim *sim;  /* sets: CPython's table order (value_setsim.c) */
+    bool frozen;         /* added for frozenset: a set that never changes after it
+                            is built (hashable; no mutating methods) */
 } ObjDict;
 typedef ObjDict ObjSet;  /* a set is a dict whose values are unset */
 
@@ -133,6 +135,12 @@ bool dict_get_str(Interp *I, Value dict, const char *key, Value *out, bool *foun
 bool dict_del(Interp *I, Value dict, Value key, bool *found);
 bool set_new(Interp *I, Value *out);
 bool set_add(Interp *I, Value set, Value item);
+/* Added for frozenset: is v a frozenset (an OBJ_SET with `frozen` set)?
+ * Every set operation also accepts a frozenset. */
+static inline bool val_is_frozenset(Value v)
+{
+    return v.kind == VAL_OBJ && v.as.o->kind == OBJ_SET && ((ObjDict *)v.as.o)->frozen;
+}
 static inline ObjDict *as_dict(Value v) { return (ObjDict *)v.as.o; }
 
 /* ---- growable byte buffer for building text (repr, formatting, output) ---- */

@@ -351,6 +351,7 @@ static bool getattr_obj(Interp *I, Value obj, const char *name, Value *out, bool
         case T_TUPLE: return methods_unbound(I, OBJ_TUPLE, name, out, found);
         case T_DICT: return methods_unbound(I, OBJ_DICT, name, out, found);
         case T_SET: return methods_unbound(I, OBJ_SET, name, out, found);
+        case T_FROZENSET: return methods_unbound(I, (ObjKind)-1, name, out, found);
         default: return true;
         }
     case OBJ_FUNC: {
@@ -520,6 +521,8 @@ static bool dir_fill(Interp *I, Value v, Value list)
         return true;
     }
     case OBJ_STR: case OBJ_LIST: case OBJ_TUPLE: case OBJ_DICT: case OBJ_SET:
+        if (val_is_frozenset(v))
+            return add_cnames(I, list, methods_frozenset_names());
         return add_cnames(I, list, methods_names(v.as.o->kind));
     default: return true;
     }

@@ -28,7 +28,7 @@ const char *value_type_name(Value v)
     case OBJ_LIST: return "list";
     case OBJ_TUPLE: return "tuple";
     case OBJ_DICT: return "dict";
-    case OBJ_SET: return "set";
+    case OBJ_SET: return ((ObjDict *)v.as.o)->frozen ? "frozenset" : "set";
     case OBJ_RANGE: return "range";
     case OBJ_SLICE: return "slice";
     case OBJ_FUNC: return "function";
@@ -162,6 +162,21 @@ static bool repr_dict(Interp *I, Value v, StrBuf *sb)
     return ok;
 }
 
+/* A set, or a frozenset as frozenset({1, 2}) / frozenset(). */
+static bool repr_set(Interp *I, Value v, StrBuf *sb)
+{
+    if (!as_dict(v)->frozen)
+        return repr_dict(I, v, sb);
+    if (as_dict(v)->len == 0) {
+        sb_puts(sb, "frozenset()");
+        return true;
+    }
+    sb_puts(sb, "frozenset(");
+    bool ok = repr_dict(I, v, sb);
+    sb_putc(sb, ')');
+    return ok;
+}
+
 static bool repr_user(Interp *I, Value v, const char *special, StrBuf *sb, bool *done)
 {
     Value r;
@@ -246,7 +261,8 @@ static bool repr_obj(Interp *I, Value v, StrBuf *sb)
     switch (o->kind) {
     case OBJ_STR: return sb_repr_str(sb, as_str(v)->chars, as_str(v)->len);
     case OBJ_LIST: case OBJ_TUPLE: return repr_seq(I, v, sb);
-    case OBJ_DICT: case OBJ_SET: return repr_dict(I, v, sb);
+    case OBJ_DICT: return repr_dict(I, v, sb);
+    case OBJ_SET: return repr_set(I, v, sb);
     case OBJ_RANGE: {
         ObjRange *r = (ObjRange *)o;
         sb_printf(sb, "range(%lld, %lld", (long long)r->start, (long long)r->stop);
@@ -532,7 +548,7 @@ bool value_is_hashable(Value v)
     if (v.kind != VAL_OBJ)
         return true;
     ObjKind k = v.as.o->kind;
-    if (k == OBJ_LIST || k == OBJ_DICT || k == OBJ_SET || k == OBJ_SLICE)
+    if (k == OBJ_LIST || k == OBJ_DICT || k == OBJ_SLICE || (k == OBJ_SET && !as_dict(v)->frozen))
         return false;
     if (k == OBJ_TUPLE)
         for (size_t i = 0; i < as_list(v)->len; i++)
@@ -579,6 +595,52 @@ bool value_instance_hash(Interp *I, Value v, int64_t *out, bool *identity)
         return interp_error(I, ERR_TYPE, "__hash__ method should return an integer");
     }
     *out = r.kind == VAL_INT ? r.as.i : r.as.b;
+    return true;
+}
+
+int64_t builtins_hash_double(double v);     /* builtins_num.c: Python's hash(float) */
+
+/* Python's hash() of a frozenset element: numbers hash as in CPython (so
+ * hash(frozenset({1, 2})) is CPython's), anything else by value_hash. */
+static bool element_pyhash(Interp *I, Value v, uint64_t *out)
+{
+    const uint64_t mod = (UINT64_C(1) << 61) - 1;
+    int64_t h;
+    switch (v.kind) {
+    case VAL_BOOL: *out = v.as.b; return true;
+    case VAL_INT: {
+        uint64_t u = v.as.i < 0 ? (uint64_t)0 - (uint64_t)v.as.i : (uint64_t)v.as.i;
+        h = (int64_t)(u % mod);
+        h = v.as.i < 0 ? -h : h;
+        *out = (uint64_t)(h == -1 ? -2 : h);
+        return true;
+    }
+    case VAL_FLOAT: *out = (uint64_t)builtins_hash_double(v.as.f); return true;
+    default: break;
+    }
+    if (bigint_is(v)) {
+        *out = (uint64_t)bigint_pyhash(v);
+        return true;
+    }
+    return value_hash(I, v, out);
+}
+
+/* CPython 3.11's frozenset_hash: an order-free xor of the shuffled element
+ * hashes, mixed with the size. */
+static bool frozenset_hash(Interp *I, Value v, uint64_t *out)
+{
+    uint64_t h = 0, e;
+    size_t pos = 0;
+    Value k, unused;
+    while (dict_next(v, &pos, &k, &unused)) {
+        if (!element_pyhash(I, k, &e))
+            return false;
+        h ^= ((e ^ UINT64_C(89869747)) ^ (e << 16)) * UINT64_C(3644798167);
+    }
+    h ^= ((uint64_t)as_dict(v)->len + 1) * UINT64_C(1927868237);
+    h ^= (h >> 11) ^ (h >> 25);
+    h = h * UINT64_C(69069) + UINT64_C(907133923);
+    *out = h == UINT64_MAX ? UINT64_C(590923713) : h;
     return true;
 }
 
@@ -635,6 +697,8 @@ bool value_hash(Interp *I, Value v, uint64_t *out)
         *out = h;
         return true;
     }
+    if (k == OBJ_SET && as_dict(v)->frozen)
+        return frozenset_hash(I, v, out);
     if (!value_is_hashable(v))
         return interp_error(I, ERR_TYPE, "unhashable type: '%s'", value_type_name(v));
     if (k == OBJ_INSTANCE) {

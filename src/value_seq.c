@@ -589,13 +589,22 @@ bool value_contains(Interp *I, Value container, Value item, bool *out)
                     *out = true;
             return true;
         }
-        case OBJ_DICT: case OBJ_SET:
-            if (!dict_get(I, container, item, &r, &found))
+        case OBJ_DICT: case OBJ_SET: {
+            /* {1} in a set looks {1} up as frozenset({1}), as CPython does */
+            bool as_frozen = container.as.o->kind == OBJ_SET && val_is_obj(item, OBJ_SET) &&
+                        !as_dict(item)->frozen;
+            if (as_frozen)
+                as_dict(item)->frozen = true;
+            bool ok = dict_get(I, container, item, &r, &found);
+            if (as_frozen)
+                as_dict(item)->frozen = false;
+            if (!ok)
                 return false;
             if (found)
                 value_decref(r);
             *out = found;
             return true;
+        }
         case OBJ_RANGE: {
             ObjRange *rg = (ObjRange *)container.as.o;
             int64_t x;

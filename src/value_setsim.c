@@ -488,7 +488,7 @@ static bool symdiff_update(Interp *I, Value so, Value other)
 }
 
 /* a | b, a & b, a - b, a ^ b on sets. */
-bool pyset_binop(Interp *I, BinOp op, Value a, Value b, Value *out)
+static bool set_binop_new(Interp *I, BinOp op, Value a, Value b, Value *out)
 {
     switch (op) {
     case BIN_BITOR:
@@ -514,6 +514,17 @@ bool pyset_binop(Interp *I, BinOp op, Value a, Value b, Value *out)
     }
 }
 
+/* a OP b as a new set; a frozenset when a is one (the left operand's type,
+ * as in Python: frozenset({1}) | {2} is a frozenset, {2} | frozenset({1})
+ * a set). */
+bool pyset_binop(Interp *I, BinOp op, Value a, Value b, Value *out)
+{
+    if (!set_binop_new(I, op, a, b, out))
+        return false;
+    as_dict(*out)->frozen = as_dict(a)->frozen;
+    return true;
+}
+
 static size_t finger_of(ObjDict *d)
 {
     return d->sim && d->sim != INVALID ? d->sim->finger : 0;
@@ -534,6 +545,8 @@ static void swap_bodies(ObjDict *a, ObjDict *b)
     size_t off = offsetof(ObjDict, len), fa = finger_of(a), fb = finger_of(b);
     memcpy((char *)a + off, (char *)b + off, sizeof *a - off);
     memcpy((char *)b + off, (char *)&t + off, sizeof *a - off);
+    b->frozen = a->frozen;               /* each keeps its own type */
+    a->frozen = t.frozen;
     if (a->sim != INVALID)
         set_finger(a, fa);
     if (b->sim != INVALID)
@@ -648,6 +661,7 @@ bool pyset_multi(Interp *I, BinOp op, bool in_place, Value so, int n, const Valu
         value_decref(r);
         return true;
     }
+    as_dict(r)->frozen = as_dict(so)->frozen;   /* the type of self */
     *out = r;
     return true;
 }
