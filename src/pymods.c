@@ -20,6 +20,7 @@
 #include "methods_internal.h"
 #include "bigint.h"
 #include "bigint_math.h"
+#include "object.h"
 
 static const char *tname(Value v)
 {
@@ -359,12 +360,15 @@ static bool m_ulp(Interp *I, Value self, const Args *a, Value *out)
     return true;
 }
 
-/* floor/ceil/trunc: an int, as Python. */
-static bool rounding(Interp *I, const Args *a, const char *fname, double (*fn)(double),
-                     Value *out)
+/* floor/ceil/trunc: an int, as Python.  An instance of a user class that
+ * defines the method `dunder` (__floor__, ...) answers itself (Fraction);
+ * otherwise it goes through __float__. */
+static bool rounding(Interp *I, const Args *a, const char *fname, const char *dunder,
+                     double (*fn)(double), Value *out)
 {
     Value x;
     double d;
+    bool found;
     if (!args_parse(I, fname, a, "x", &x))
         return false;
     if (x.kind == VAL_INT || x.kind == VAL_BOOL || bigint_is(x)) {
@@ -372,14 +376,24 @@ static bool rounding(Interp *I, const Args *a, const char *fname, double (*fn)(d
         value_incref(*out);
         return true;
     }
-    if (!real(I, x, &d))
+    if (val_is_obj(x, OBJ_INSTANCE)) {
+        if (!user_instance_special(I, x, dunder, 0, NULL, out, &found))
+            return false;
+        if (found)
+            return true;
+        if (fn == trunc)   /* no __float__ fallback, as CPython */
+            return interp_error(I, ERR_TYPE, "type %s doesn't define __trunc__ method",
+                                tname(x));
+        if (!value_to_float(I, x, &d))
+            return false;
+    } else if (!real(I, x, &d))
         return false;
     return bigint_from_double(I, fn(d), out);
 }
 
-static bool m_floor(Interp *I, Value s, const Args *a, Value *o) { (void)s; return rounding(I, a, "math.floor", floor, o); }
-static bool m_ceil(Interp *I, Value s, const Args *a, Value *o) { (void)s; return rounding(I, a, "math.ceil", ceil, o); }
-static bool m_trunc(Interp *I, Value s, const Args *a, Value *o) { (void)s; return rounding(I, a, "math.trunc", trunc, o); }
+static bool m_floor(Interp *I, Value s, const Args *a, Value *o) { (void)s; return rounding(I, a, "math.floor", "__floor__", floor, o); }
+static bool m_ceil(Interp *I, Value s, const Args *a, Value *o) { (void)s; return rounding(I, a, "math.ceil", "__ceil__", ceil, o); }
+static bool m_trunc(Interp *I, Value s, const Args *a, Value *o) { (void)s; return rounding(I, a, "math.trunc", "__trunc__", trunc, o); }
 
 typedef enum { P_NAN, P_INF, P_FINITE } FloatPred;
 
