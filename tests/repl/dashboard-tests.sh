@@ -7,42 +7,16 @@
 # the Keras epoch lines in the scrollback; after :quit the terminal settings
 # (stty -g) are the same, the cursor is visible and the alternate screen is
 # left.  Exit 77 (skipped) without tmux or before the Keras bindings exist.
-srcdir=${top_srcdir:-.}
-nnsh=${NNSH:-./src/nnsh}
-command -v tmux >/dev/null 2>&1 || { echo "tmux not found: dashboard tests skipped"; exit 77; }
-case $nnsh in /*) ;; *) nnsh=$(pwd)/$nnsh ;; esac
-[ -x "$nnsh" ] || { echo "no nnsh at $nnsh"; exit 1; }
+. "$(dirname "$0")/tmux-lib.sh"
+need_tmux "dashboard tests"
+find_nnsh
 printf 'import tensorflow as tf\nm = tf.keras.Sequential()\nm.fit\nplot\n' | "$nnsh" >/dev/null 2>&1 ||
     { echo "no keras Sequential.fit or plot() in this nnsh yet: dashboard tests skipped"; exit 77; }
 
-tmp=$(mktemp -d) || exit 1
-sock="$tmp/tmux.sock"
-sess=dash
-pass=0 fail=0
-tm() { tmux -S "$sock" -f /dev/null "$@"; }
-cleanup() { tm kill-server >/dev/null 2>&1; rm -rf "$tmp"; }
-trap cleanup EXIT
+make_tmp
+sess=dash dump_lines=30 dump_blank=1
 mkdir "$tmp/home"
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() {
-    fail=$((fail + 1)); echo "FAIL - $1"
-    echo "---- screen ----"; screen | tail -30; echo "----------------"
-}
-screen() { tm capture-pane -p -J -t "$sess" 2>/dev/null; }
-history_text() { tm capture-pane -p -J -S -3000 -t "$sess" 2>/dev/null; }
-now_ms() { date +%s%3N; }
-wait_for() {
-    pat=$1 secs=${2:-5}
-    end=$(( $(now_ms) + secs * 1000 ))
-    while [ "$(now_ms)" -lt "$end" ]; do
-        screen | grep -q -E -- "$pat" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-type_line() { tm send-keys -t "$sess" -l -- "$1"; tm send-keys -t "$sess" Enter; }
-check() { if wait_for "$2" "${3:-5}"; then ok "$1"; else not_ok "$1"; fi; }
+history_text() { capture 3000; }
 
 # The wrapper shell catches SIGINT (a trap, not an ignore, so nnsh starts with
 # the default disposition): Ctrl-C typed to nnsh reaches the whole foreground

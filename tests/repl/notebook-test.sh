@@ -8,18 +8,12 @@
 #     prints exactly what the session printed;
 #   - typed at a terminal (tmux), a session with a fit (the live dashboard)
 #     exports without any escape sequence or carriage return.
-nnsh=${NNSH:-./src/nnsh}
-case $nnsh in /*) ;; *) nnsh=$(pwd)/$nnsh ;; esac
-[ -x "$nnsh" ] || { echo "no nnsh at $nnsh"; exit 1; }
-tmp=$(mktemp -d) || exit 1
-sock="$tmp/tmux.sock"
-tm() { tmux -S "$sock" -f /dev/null "$@"; }
-trap 'tm kill-server >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+. "$(dirname "$0")/tmux-lib.sh"
+find_nnsh
+make_tmp
+sess=nb
 cd "$tmp" || exit 1
 export HOME="$tmp"
-pass=0 fail=0
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() { fail=$((fail + 1)); echo "FAIL - $1"; }
 same() { # same NAME FILE: the file equals ./want
     if cmp -s want "$2"; then ok "$1"; else not_ok "$1"; diff want "$2" | head -20; fi
 }

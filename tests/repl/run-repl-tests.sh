@@ -8,45 +8,12 @@
 # detached 100x50 session with HOME in a temporary directory.  Every check
 # waits for text with a timeout (polling capture-pane), never a fixed sleep.
 # Exit 77 (skipped) when tmux is missing.  Ends with "N passed, N failed".
-srcdir=${top_srcdir:-.}
-nnsh=${NNSH:-./src/nnsh}
-command -v tmux >/dev/null 2>&1 || { echo "tmux not found: REPL tests skipped"; exit 77; }
-case $nnsh in /*) ;; *) nnsh=$(pwd)/$nnsh ;; esac
-[ -x "$nnsh" ] || { echo "no nnsh at $nnsh"; exit 1; }
-
-tmp=$(mktemp -d) || exit 1
-sock="$tmp/tmux.sock"
-sess=nnshtest
-pass=0 fail=0
-tm() { tmux -S "$sock" -f /dev/null "$@"; }
-cleanup() { tm kill-server >/dev/null 2>&1; rm -rf "$tmp"; }
-trap cleanup EXIT
+. "$(dirname "$0")/tmux-lib.sh"
+need_tmux "REPL tests"
+find_nnsh
+make_tmp
+sess=nnshtest scrollback=500 dump_lines=25
 mkdir "$tmp/home"
-
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() {
-    fail=$((fail + 1)); echo "FAIL - $1"
-    echo "---- screen ----"; screen | grep -v '^$' | tail -25; echo "----------------"
-}
-screen() { tm capture-pane -p -J -S -500 -t "$sess" 2>/dev/null; }
-now_ms() { date +%s%3N; }
-
-# wait_for PATTERN [SECONDS] [grep options]: polls the pane until grep
-# matches (extended regex); returns 1 on timeout.
-wait_for() {
-    pat=$1 secs=${2:-5} opt=${3:--E}
-    end=$(( $(now_ms) + secs * 1000 ))
-    while [ "$(now_ms)" -lt "$end" ]; do
-        screen | grep -q $opt -- "$pat" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-# count_lines PATTERN: how many pane lines match.
-count_lines() { screen | grep -c -E -- "$1"; }
-# type TEXT: sends the text literally, then Enter.
-type_line() { tm send-keys -t "$sess" -l -- "$1"; tm send-keys -t "$sess" Enter; }
-check() { if wait_for "$2" "${3:-5}"; then ok "$1"; else not_ok "$1"; fi; }
 
 # The wrapper shell shares nnsh's process group: Ctrl-C must not end it.
 cat >"$tmp/run.sh" <<EOF

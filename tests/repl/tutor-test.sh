@@ -5,50 +5,23 @@
 # with "tutor: done", and ~/.nnsh/tutor remembers the progress.  Then :tutor
 # 3 jumps to step 3 in a fresh session, and a wrong line gets a hint.
 # Exit 77 (skipped) when tmux is missing.
-srcdir=${top_srcdir:-.}
-nnsh=${NNSH:-./src/nnsh}
-command -v tmux >/dev/null 2>&1 || { echo "tmux not found: tutor test skipped"; exit 77; }
-case $nnsh in /*) ;; *) nnsh=$(pwd)/$nnsh ;; esac
-[ -x "$nnsh" ] || { echo "no nnsh at $nnsh"; exit 1; }
-
-tmp=$(mktemp -d) || exit 1
-sock="$tmp/tmux.sock"
-sess=nnshtutor
-pass=0 fail=0
-tm() { tmux -S "$sock" -f /dev/null "$@"; }
-cleanup() { tm kill-server >/dev/null 2>&1; rm -rf "$tmp"; }
-trap cleanup EXIT
+. "$(dirname "$0")/tmux-lib.sh"
+need_tmux "tutor test"
+find_nnsh
+make_tmp
+sess=nnshtutor scrollback=3000 wait_secs=10 dump_lines=25
 mkdir "$tmp/home"
 
-ok() { pass=$((pass + 1)); echo "ok - $1"; }
-not_ok() {
-    fail=$((fail + 1)); echo "FAIL - $1"
-    echo "---- screen ----"; screen | grep -v '^$' | tail -25; echo "----------------"
-}
-screen() { tm capture-pane -p -J -S -3000 -t "$sess" 2>/dev/null; }
-now_ms() { date +%s%3N; }
-wait_for() {
-    pat=$1 secs=${2:-10}
-    end=$(( $(now_ms) + secs * 1000 ))
-    while [ "$(now_ms)" -lt "$end" ]; do
-        screen | grep -q -E -- "$pat" && return 0
-        sleep 0.05
-    done
-    return 1
-}
-count() { screen | grep -c -E -- "$1"; }
 # wait_count PATTERN N: until at least N pane lines match.
 wait_count() {
     end=$(( $(now_ms) + ${3:-15} * 1000 ))
     while [ "$(now_ms)" -lt "$end" ]; do
-        [ "$(count "$1")" -ge "$2" ] && return 0
+        [ "$(count_lines "$1")" -ge "$2" ] && return 0
         sleep 0.05
     done
     return 1
 }
-type_line() { tm send-keys -t "$sess" -l -- "$1"; tm send-keys -t "$sess" Enter; }
-check() { if wait_for "$2" "${3:-10}"; then ok "$1"; else not_ok "$1"; fi; }
-prompt_count() { count '^nnsh> '; }
+prompt_count() { count_lines '^nnsh> '; }
 # type_wait TEXT: types a line, then waits for one more prompt.
 type_wait() {
     n=$(prompt_count)
@@ -90,7 +63,7 @@ check "fit returns and step 6 is shown" 'tutor step 6 of 6: evaluating' 60
 type_wait 'loss = model.evaluate(x_train, y_train)'
 type_wait 'model.predict(np.array([[0.5]]))'
 check "the lesson ends" 'tutor: done'
-[ "$(count '^Correct!')" -eq 6 ] && ok "six steps accepted" || not_ok "six steps accepted ($(count '^Correct!'))"
+[ "$(count_lines '^Correct!')" -eq 6 ] && ok "six steps accepted" || not_ok "six steps accepted ($(count_lines '^Correct!'))"
 grep -qx 'step 7' "$tmp/home/.nnsh/tutor" && ok "progress saved as finished" ||
     not_ok "progress saved as finished: $(cat "$tmp/home/.nnsh/tutor" 2>&1)"
 type_line ':quit'
