@@ -644,15 +644,31 @@ static bool frozenset_hash(Interp *I, Value v, uint64_t *out)
     return true;
 }
 
+/* Numbers hash as mix(CPython's hash()), so that equal numbers of any type
+ * -- int, float, a user class's __hash__ (Fraction(1, 2) and 0.5) -- meet
+ * in a dict or set.  An int64's CPython hash: its value mod 2**61 - 1, -1
+ * being -2. */
+static uint64_t int_key_hash(int64_t i)
+{
+    const int64_t mod = (INT64_C(1) << 61) - 1;
+    if (i >= mod || i <= -mod)
+        i %= mod;
+    if (i == -1)
+        i = -2;
+    return mix((uint64_t)i);
+}
+
 bool value_hash(Interp *I, Value v, uint64_t *out)
 {
     switch (v.kind) {
     case VAL_UNSET: case VAL_NONE: *out = 0x9e3779b9; return true;
     case VAL_BOOL: *out = mix((uint64_t)v.as.b); return true;
-    case VAL_INT: *out = mix((uint64_t)v.as.i); return true;
+    case VAL_INT: *out = int_key_hash(v.as.i); return true;
     case VAL_FLOAT:
         if (isfinite(v.as.f) && v.as.f == floor(v.as.f) && fabs(v.as.f) < 9.2e18)
-            *out = mix((uint64_t)(int64_t)v.as.f);
+            *out = int_key_hash((int64_t)v.as.f);
+        else if (!isnan(v.as.f))
+            *out = mix((uint64_t)builtins_hash_double(v.as.f));
         else {
             uint64_t bits;
             memcpy(&bits, &v.as.f, sizeof bits);
@@ -662,15 +678,7 @@ bool value_hash(Interp *I, Value v, uint64_t *out)
     case VAL_OBJ: break;
     }
     if (bigint_is(v)) {
-        double d;                       /* equal to a float: the float's hash */
-        if (bigint_to_double(I, v, &d) && bigint_cmp_double(v, d) == 0) {
-            uint64_t bits;
-            memcpy(&bits, &d, sizeof bits);
-            *out = mix(bits ^ 0x5bd1e995);
-        } else {
-            interp_clear_error(I);
-            *out = mix((uint64_t)bigint_pyhash(v));
-        }
+        *out = mix((uint64_t)bigint_pyhash(v));
         return true;
     }
     ObjKind k = v.as.o->kind;
