@@ -98,7 +98,7 @@ static bool is_ws(char c)
 
 /* ---- case ---- */
 
-typedef enum { CASE_UPPER, CASE_LOWER, CASE_SWAP, CASE_CAP, CASE_TITLE } CaseOp;
+typedef enum { CASE_UPPER, CASE_LOWER, CASE_SWAP, CASE_CAP, CASE_TITLE, CASE_FOLD } CaseOp;
 
 /* Simple case mapping of ASCII, Latin-1, Latin Extended-A, Greek and
  * Cyrillic (what Python's str.upper does for those letters). */
@@ -178,6 +178,20 @@ static bool cp_is_cased(uint32_t c)
     return cp_upper(c) != c || cp_lower(c) != c;
 }
 
+/* Python's full case folding where it differs from lower(), for the common
+ * letters: ß and ẞ fold to "ss" (a zero return), final sigma to sigma, the
+ * micro sign to mu, long s to s. */
+static uint32_t cp_fold(uint32_t c)
+{
+    switch (c) {
+    case 0xDF: case 0x1E9E: return 0;
+    case 0x3C2: return 0x3C3;
+    case 0xB5: return 0x3BC;
+    case 0x17F: return 's';
+    default: return cp_lower(c);
+    }
+}
+
 static bool recase(Interp *I, Value self, const Args *a, const char *fname, CaseOp op, Value *out)
 {
     Value none_[1];
@@ -195,6 +209,12 @@ static bool recase(Interp *I, Value self, const Args *a, const char *fname, Case
         switch (op) {
         case CASE_UPPER: r = cp_upper(c); break;
         case CASE_LOWER: r = cp_lower(c); break;
+        case CASE_FOLD:
+            if (!(r = cp_fold(c))) {
+                sb_puts(&sb, "ss");
+                continue;
+            }
+            break;
         case CASE_SWAP: r = cp_upper(c) != c ? cp_upper(c) : cp_lower(c); break;
         case CASE_CAP: r = first ? cp_upper(c) : cp_lower(c); break;
         case CASE_TITLE:
@@ -216,6 +236,7 @@ static bool recase(Interp *I, Value self, const Args *a, const char *fname, Case
 
 static bool m_upper(Interp *I, Value s, const Args *a, Value *o) { return recase(I, s, a, "str.upper", CASE_UPPER, o); }
 static bool m_lower(Interp *I, Value s, const Args *a, Value *o) { return recase(I, s, a, "str.lower", CASE_LOWER, o); }
+static bool m_casefold(Interp *I, Value s, const Args *a, Value *o) { return recase(I, s, a, "str.casefold", CASE_FOLD, o); }
 static bool m_swapcase(Interp *I, Value s, const Args *a, Value *o) { return recase(I, s, a, "str.swapcase", CASE_SWAP, o); }
 static bool m_capitalize(Interp *I, Value s, const Args *a, Value *o) { return recase(I, s, a, "str.capitalize", CASE_CAP, o); }
 static bool m_title(Interp *I, Value s, const Args *a, Value *o) { return recase(I, s, a, "str.title", CASE_TITLE, o); }
@@ -843,7 +864,7 @@ static bool m_removesuffix(Interp *I, Value s, const Args *a, Value *o) { return
 
 const Method str_methods[] = {
     METHOD("str", "capitalize", m_capitalize, "capitalize()", "Returns a copy with the first character upper case and the rest lower case.\nExample: 'hello WORLD'.capitalize() -> 'Hello world'"),
-    METHOD("str", "casefold", m_lower, "casefold()", "Returns a lower-case copy for caseless comparison.\nExample: 'ABC'.casefold() -> 'abc'"),
+    METHOD("str", "casefold", m_casefold, "casefold()", "Returns a lower-case copy for caseless comparison.\nExample: 'ABC'.casefold() -> 'abc'"),
     METHOD("str", "center", m_center, "center(width, fillchar=' ')", "Returns the string centred in a field of `width` characters.\nExample: 'ab'.center(6, '*') -> '**ab**'"),
     METHOD("str", "count", m_count, "count(sub, start=None, end=None)", "Returns the number of non-overlapping occurrences of sub.\nExample: 'banana'.count('an') -> 2"),
     METHOD("str", "endswith", m_endswith, "endswith(suffix, start=None, end=None)", "True when the string ends with suffix (a str or a tuple of str).\nExample: 'model.nns'.endswith('.nns') -> True"),
