@@ -15,6 +15,8 @@
 #include <time.h>
 #include <unistd.h>
 #include "methods_internal.h"
+#include "bigint.h"
+#include "sha512.h"
 
 #define MT_N 624
 #define MT_M 397
@@ -165,13 +167,48 @@ static MtState *ST(Value self)
     return native_obj_data(self, &random_state_class);
 }
 
-/* Python's hash of a str, made deterministic: nnsh seeds from the bytes. */
-static uint64_t bytes_seed(const char *s, size_t n)
+/* Seeds from the unsigned big-endian number b[0..n), as random.seed(int)
+ * does: init_by_array over its 32-bit words, least significant first. */
+static bool mt_seed_bytes(Interp *I, MtState *s, const uint8_t *b, size_t n)
 {
-    uint64_t h = 1469598103934665603ull;
-    for (size_t i = 0; i < n; i++)
-        h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
-    return h;
+    while (n && !b[0])
+        b++, n--;
+    size_t words = n ? (n + 3) / 4 : 1;
+    uint32_t *key = calloc(words, sizeof *key);
+    if (!key)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    for (size_t i = 0; i < n; i++)      /* byte i from the end: word i/4 */
+        key[i / 4] |= (uint32_t)b[n - 1 - i] << (8 * (i % 4));
+    init_by_array(s, key, words);
+    s->has_gauss = false;
+    free(key);
+    return true;
+}
+
+/* random.seed(str), version 2: the int of the UTF-8 bytes followed by
+ * their SHA-512 digest, as CPython. */
+static bool mt_seed_str(Interp *I, MtState *s, const char *str, size_t n)
+{
+    uint8_t *b = malloc(n + 64);
+    if (!b)
+        return interp_error(I, ERR_MEMORY, "out of memory");
+    memcpy(b, str, n);
+    sha512(str, n, b + n);
+    bool ok = mt_seed_bytes(I, s, b, n + 64);
+    free(b);
+    return ok;
+}
+
+/* random.seed(int past 64 bits): abs(seed)'s bytes. */
+static bool mt_seed_big(Interp *I, MtState *s, Value x)
+{
+    size_t n = 0;
+    uint8_t *b = mpz_export(NULL, &n, 1, 1, 1, 0, bigint_mpz(x));
+    bool ok = mt_seed_bytes(I, s, b, n);
+    void (*release)(void *, size_t);
+    mp_get_memory_functions(NULL, NULL, &release);
+    release(b, n);
+    return ok;
 }
 
 static bool seed_from(Interp *I, MtState *s, Value x)
@@ -182,7 +219,9 @@ static bool seed_from(Interp *I, MtState *s, Value x)
         int64_t n = x.kind == VAL_INT ? x.as.i : x.as.b;
         mt_seed_u64(s, n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n);
     } else if (val_is_obj(x, OBJ_STR)) {
-        mt_seed_u64(s, bytes_seed(str_cstr(x), as_str(x)->len));
+        return mt_seed_str(I, s, str_cstr(x), as_str(x)->len);
+    } else if (bigint_is(x)) {
+        return mt_seed_big(I, s, x);
     } else if (x.kind == VAL_FLOAT) {
         int64_t n = builtins_hash_double(x.as.f);
         mt_seed_u64(s, n < 0 ? (uint64_t)0 - (uint64_t)n : (uint64_t)n);
@@ -785,7 +824,7 @@ static const Method random_defs[] = {
     METHOD("random", "random", r_random, "random()", "A random float in [0.0, 1.0), the same sequence as Python's for the same seed.\nExample: random.seed(42); random.random() -> 0.6394267984578837"),
     METHOD("random", "randrange", r_randrange, "randrange(start, stop=None, step=1)", "A random element of range(start, stop, step).\nExample: random.randrange(0, 10, 2)"),
     METHOD("random", "sample", r_sample, "sample(population, k, *, counts=None)", "A list of k distinct elements chosen from a sequence.\nExample: random.sample(range(10), 3)"),
-    METHOD("random", "seed", r_seed, "seed(a=None, version=2)", "Seeds the generator: an int seed gives Python's exact sequence; None seeds from the system.\nExample: random.seed(42)"),
+    METHOD("random", "seed", r_seed, "seed(a=None, version=2)", "Seeds the generator: an int or str seed gives Python's exact sequence; None seeds from the system.\nExample: random.seed(42)"),
     METHOD("random", "shuffle", r_shuffle, "shuffle(x)", "Shuffles a list in place.\nExample: xs = [1, 2, 3]; random.shuffle(xs)"),
     METHOD("random", "uniform", r_uniform, "uniform(a, b)", "A random float between a and b.\nExample: random.uniform(-1, 1)"),
     {NULL, {NULL, NULL, NULL, NULL}},
