@@ -13,6 +13,10 @@ bool np_tensor(Interp *I, Value v, NnTensor **out);
 bool np_value(Interp *I, Value v, Value *out);
 /* The argument was given and is not None. */
 bool np_given(Value v);
+/* size= of a random draw (None: a scalar draw, *scalar set), and its result:
+ * a Python number for a scalar draw, else the ndarray (takes t). */
+bool np_size_arg(Interp *I, const char *fname, Value v, int *ndim, int64_t *shape, bool *scalar);
+bool np_draw_result(Interp *I, NnTensor *t, bool scalar, Value *out);
 
 extern const NativeDef np_create_defs[];   /* mod_np_shape.c */
 extern const NativeDef np_shape_defs[];    /* mod_np_shape.c */

@@ -34,26 +34,6 @@ static NnPcg64 *gen_of(Value self);
 
 /* ---- shapes and results ---- */
 
-static bool gen_size(Interp *I, const char *fname, Value v, int *nd, int64_t *shape, bool *scalar)
-{
-    *scalar = !np_given(v);
-    *nd = 0;
-    return *scalar || tensor_shape_arg(I, fname, v, nd, shape);
-}
-
-/* A Python number for a scalar draw, else the ndarray (takes t). */
-static bool gen_result(Interp *I, NnTensor *t, bool scalar, Value *out)
-{
-    if (!t)
-        return interp_error_from_nn(I);
-    if (!scalar)
-        return tensor_value_new(I, t, TENSOR_NP, out);
-    *out = nn_dtype_is_float(t->dtype) ? val_float(nn_tensor_get_f64(t, 0))
-                                        : val_int(nn_tensor_get_i64(t, 0));
-    nn_tensor_unref(t);
-    return true;
-}
-
 typedef enum { G_DOUBLE, G_FLOAT, G_NORMAL } GenKind;
 
 /* loc + scale * draw over the shape (numpy's cont() with scalar parameters). */
@@ -94,9 +74,9 @@ static bool g_random(Interp *I, Value self, const Args *a, Value *out)
     int64_t shape[NN_MAXDIM];
     bool scalar, f32;
     if (!args_parse(I, "random", a, "size=, dtype=, out=", v) ||
-        !gen_size(I, "random", v[0], &nd, shape, &scalar) || !float_dtype(I, "random", v[1], true, &f32))
+        !np_size_arg(I, "random", v[0], &nd, shape, &scalar) || !float_dtype(I, "random", v[1], true, &f32))
         return false;
-    return gen_result(I, gen_fill(I, gen_of(self), f32 ? G_FLOAT : G_DOUBLE, nd, shape, 0, 1), scalar, out);
+    return np_draw_result(I, gen_fill(I, gen_of(self), f32 ? G_FLOAT : G_DOUBLE, nd, shape, 0, 1), scalar, out);
 }
 
 static bool g_standard_normal(Interp *I, Value self, const Args *a, Value *out)
@@ -106,10 +86,10 @@ static bool g_standard_normal(Interp *I, Value self, const Args *a, Value *out)
     int64_t shape[NN_MAXDIM];
     bool scalar, f32;
     if (!args_parse(I, "standard_normal", a, "size=, dtype=, out=", v) ||
-        !gen_size(I, "standard_normal", v[0], &nd, shape, &scalar) ||
+        !np_size_arg(I, "standard_normal", v[0], &nd, shape, &scalar) ||
         !float_dtype(I, "standard_normal", v[1], false, &f32))
         return false;
-    return gen_result(I, gen_fill(I, gen_of(self), G_NORMAL, nd, shape, 0, 1), scalar, out);
+    return np_draw_result(I, gen_fill(I, gen_of(self), G_NORMAL, nd, shape, 0, 1), scalar, out);
 }
 
 /* normal(loc, scale, size) and uniform(low, high, size). */
@@ -124,14 +104,14 @@ static bool g_two(Interp *I, Value self, const Args *a, bool normal, Value *out)
     if (!args_parse(I, fname, a, normal ? "loc=, scale=, size=" : "low=, high=, size=", v) ||
         (np_given(v[0]) && !arg_float(I, fname, normal ? "loc" : "low", v[0], &p0)) ||
         (np_given(v[1]) && !arg_float(I, fname, normal ? "scale" : "high", v[1], &p1)) ||
-        !gen_size(I, fname, v[2], &nd, shape, &scalar))
+        !np_size_arg(I, fname, v[2], &nd, shape, &scalar))
         return false;
     if (normal && p1 < 0)
         return interp_error(I, ERR_VALUE, "scale < 0");
     if (!normal && !isfinite(p1 - p0))
         return interp_error(I, ERR_OVERFLOW, "high - low range exceeds valid bounds");
     double scale = normal ? p1 : p1 - p0;
-    return gen_result(I, gen_fill(I, gen_of(self), normal ? G_NORMAL : G_DOUBLE, nd, shape, p0, scale),
+    return np_draw_result(I, gen_fill(I, gen_of(self), normal ? G_NORMAL : G_DOUBLE, nd, shape, p0, scale),
                       scalar, out);
 }
 
@@ -168,7 +148,7 @@ static bool g_integers(Interp *I, Value self, const Args *a, Value *out)
         !arg_int(I, "integers", "low", v[0], &lo) ||
         (np_given(v[1]) && !arg_int(I, "integers", "high", v[1], &hi)) ||
         (np_given(v[4]) && !value_truth(I, v[4], &endpoint)) ||
-        !gen_size(I, "integers", v[2], &nd, shape, &scalar) || !tensor_dtype_arg(I, v[3], &dt))
+        !np_size_arg(I, "integers", v[2], &nd, shape, &scalar) || !tensor_dtype_arg(I, v[3], &dt))
         return false;
     if (dt >= 0 && dt != NN_I64 && dt != NN_I32)   /* 8-bit draws: not ported */
         return np_random_call(I, "randint", a, out);
@@ -494,7 +474,7 @@ static bool g_choice(Interp *I, Value self, const Args *a, Value *out)
     int nd;
     bool scalar, replace = true, shuf = true;
     if (!args_parse(I, "choice", a, "a, size=, replace=, p=, axis=, shuffle=", v) ||
-        !gen_size(I, "choice", v[1], &nd, shape, &scalar) ||
+        !np_size_arg(I, "choice", v[1], &nd, shape, &scalar) ||
         (np_given(v[2]) && !arg_bool(I, "choice", "replace", v[2], &replace)) ||
         (np_given(v[4]) && !arg_int(I, "choice", "axis", v[4], &axis)) ||
         (np_given(v[5]) && !arg_bool(I, "choice", "shuffle", v[5], &shuf)))
@@ -529,7 +509,7 @@ static bool g_choice(Interp *I, Value self, const Args *a, Value *out)
     idx = choice_idx(I, gen_of(self), v, pop, nd, shape, replace, shuf);
     if (!idx || !pool) {
         nn_tensor_unref(pool);
-        return idx ? gen_result(I, idx, scalar, out) : false;
+        return idx ? np_draw_result(I, idx, scalar, out) : false;
     }
     NnTensor *r = nn_take(CTX, pool, idx, 0);
     nn_tensor_unref(idx);

@@ -11,16 +11,14 @@
 
 #define UNUSED_SELF (void)self
 
-/* size= (None: a scalar draw, *scalar set). */
-static bool size_arg(Interp *I, const char *fname, Value v, int *ndim, int64_t *shape, bool *scalar)
+bool np_size_arg(Interp *I, const char *fname, Value v, int *ndim, int64_t *shape, bool *scalar)
 {
     *scalar = !np_given(v);
     *ndim = 0;
     return *scalar || tensor_shape_arg(I, fname, v, ndim, shape);
 }
 
-/* A draw result: Python number for a scalar draw, else an ndarray. */
-static bool draw_result(Interp *I, NnTensor *t, bool scalar, Value *out)
+bool np_draw_result(Interp *I, NnTensor *t, bool scalar, Value *out)
 {
     if (!t)
         return interp_error_from_nn(I);
@@ -53,7 +51,7 @@ static bool npr_rand(Interp *I, Value self, const Args *a, Value *out)
     UNUSED_SELF;
     if (!dims_args(I, "rand", a, &ndim, shape))
         return false;
-    return draw_result(I, nn_random_uniform(interp_nn(I), NN_F64, ndim, shape, 0, 1), ndim == 0, out);
+    return np_draw_result(I, nn_random_uniform(interp_nn(I), NN_F64, ndim, shape, 0, 1), ndim == 0, out);
 }
 
 static bool npr_randn(Interp *I, Value self, const Args *a, Value *out)
@@ -63,7 +61,7 @@ static bool npr_randn(Interp *I, Value self, const Args *a, Value *out)
     UNUSED_SELF;
     if (!dims_args(I, "randn", a, &ndim, shape))
         return false;
-    return draw_result(I, nn_random_normal(interp_nn(I), NN_F64, ndim, shape, 0, 1), ndim == 0, out);
+    return np_draw_result(I, nn_random_normal(interp_nn(I), NN_F64, ndim, shape, 0, 1), ndim == 0, out);
 }
 
 static bool npr_random(Interp *I, Value self, const Args *a, Value *out)
@@ -73,9 +71,9 @@ static bool npr_random(Interp *I, Value self, const Args *a, Value *out)
     int64_t shape[NN_MAXDIM];
     bool scalar;
     UNUSED_SELF;
-    if (!args_parse(I, "random", a, "size=", v) || !size_arg(I, "random", v[0], &ndim, shape, &scalar))
+    if (!args_parse(I, "random", a, "size=", v) || !np_size_arg(I, "random", v[0], &ndim, shape, &scalar))
         return false;
-    return draw_result(I, nn_random_uniform(interp_nn(I), NN_F64, ndim, shape, 0, 1), scalar, out);
+    return np_draw_result(I, nn_random_uniform(interp_nn(I), NN_F64, ndim, shape, 0, 1), scalar, out);
 }
 
 static bool npr_two(Interp *I, const Args *a, bool normal, Value *out)
@@ -89,13 +87,13 @@ static bool npr_two(Interp *I, const Args *a, bool normal, Value *out)
     if (!args_parse(I, fname, a, normal ? "loc=, scale=, size=" : "low=, high=, size=", v) ||
         (np_given(v[0]) && !arg_float(I, fname, normal ? "loc" : "low", v[0], &p0)) ||
         (np_given(v[1]) && !arg_float(I, fname, normal ? "scale" : "high", v[1], &p1)) ||
-        !size_arg(I, fname, v[2], &ndim, shape, &scalar))
+        !np_size_arg(I, fname, v[2], &ndim, shape, &scalar))
         return false;
     if (normal && p1 < 0)
         return interp_error(I, ERR_VALUE, "scale < 0");
     NnTensor *t = normal ? nn_random_normal(interp_nn(I), NN_F64, ndim, shape, p0, p1)
                          : nn_random_uniform(interp_nn(I), NN_F64, ndim, shape, p0, p1);
-    return draw_result(I, t, scalar, out);
+    return np_draw_result(I, t, scalar, out);
 }
 
 static bool npr_normal(Interp *I, Value self, const Args *a, Value *out)
@@ -120,7 +118,7 @@ static bool npr_randint(Interp *I, Value self, const Args *a, Value *out)
     UNUSED_SELF;
     if (!args_parse(I, "randint", a, "low, high=, size=, dtype=", v) ||
         !arg_int(I, "randint", "low", v[0], &lo) ||
-        !size_arg(I, "randint", v[2], &ndim, shape, &scalar) || !tensor_dtype_arg(I, v[3], &dt))
+        !np_size_arg(I, "randint", v[2], &ndim, shape, &scalar) || !tensor_dtype_arg(I, v[3], &dt))
         return false;
     if (np_given(v[1])) {
         if (!arg_int(I, "randint", "high", v[1], &hi))
@@ -132,7 +130,7 @@ static bool npr_randint(Interp *I, Value self, const Args *a, Value *out)
     if (lo >= hi)
         return interp_error(I, ERR_VALUE, "low >= high");
     NnDType d = dt < 0 ? NN_I64 : (NnDType)dt;
-    return draw_result(I, nn_random_randint(interp_nn(I), d, ndim, shape, lo, hi), scalar, out);
+    return np_draw_result(I, nn_random_randint(interp_nn(I), d, ndim, shape, lo, hi), scalar, out);
 }
 
 static bool npr_seed(Interp *I, Value self, const Args *a, Value *out)
@@ -281,7 +279,7 @@ static bool npr_choice(Interp *I, Value self, const Args *a, Value *out)
     bool scalar, replace = true;
     UNUSED_SELF;
     if (!args_parse(I, "choice", a, "a, size=, replace=, p=", v) ||
-        !size_arg(I, "choice", v[1], &ndim, shape, &scalar) ||
+        !np_size_arg(I, "choice", v[1], &ndim, shape, &scalar) ||
         (np_given(v[2]) && !arg_bool(I, "choice", "replace", v[2], &replace)))
         return false;
     if (v[0].kind == VAL_INT) {

@@ -260,13 +260,6 @@ static int64_t binomial_draw(const Src *ctx, int64_t n, double p)
 typedef enum { D_EXP, D_GAMMA, D_BETA, D_POISSON, D_BINOMIAL, D_STDNORM, D_STDEXP,
                D_LOGNORMAL, D_LAPLACE } DistKind;
 
-static bool size_of(Interp *I, const char *fname, Value v, int *nd, int64_t *shape, bool *scalar)
-{
-    *scalar = !np_given(v);
-    *nd = 0;
-    return *scalar || tensor_shape_arg(I, fname, v, nd, shape);
-}
-
 /* Draws one value of the distribution with parameters p0, p1. */
 static double draw_one(const Src *ctx, DistKind k, double p0, double p1)
 {
@@ -344,7 +337,7 @@ static bool dist_common(Interp *I, const Args *a, DistKind k, const char *fname,
     for (int i = 0; i < np_; i++)
         if (np_given(v[i]) && !arg_float(I, fname, i ? "p1" : "p0", v[i], &p[i]))
             return false;
-    if (!size_of(I, fname, v[np_], &nd, shape, &scalar) || !param_check(I, k, p[0], p[1], g != NULL))
+    if (!np_size_arg(I, fname, v[np_], &nd, shape, &scalar) || !param_check(I, k, p[0], p[1], g != NULL))
         return false;
     bool ints = k == D_POISSON || k == D_BINOMIAL;
     NnTensor *t = nn_tensor_new(CTX, ints ? NN_I64 : NN_F64, nd, shape);
