@@ -160,6 +160,8 @@ void nn_reg_grad(NnModel *m);
 /* nn_train.c */
 NnStatus nn_ws_ensure(NnCtx *ctx, NnModel *m, int64_t rows);
 void nn_model_forward(NnCtx *ctx, NnModel *m, const float *x, int64_t B, bool training);
+void nn_layer_backward(NnCtx *ctx, NnModel *m, NnLayer *L, const float *x, float *dy, float *dx,
+                       int64_t B, bool training);
 NnStatus nn_model_loss_grad(NnCtx *ctx, NnModel *m, const NnTensor *x, const NnTensor *y,
                             bool training, double *loss);
 

@@ -205,17 +205,7 @@ static const float *backward_all(NnCtx *ctx, NnModel *m, int64_t B, bool trainin
             continue;
         const float *x = i ? m->layers[i - 1].out : m->xb;
         float *dx = i > 0 || want_dx ? other : NULL;
-        switch (L->cfg.kind) {
-        case NN_LAYER_DENSE: nn_dense_backward(ctx, m, L, x, dy, dx, B); break;
-        case NN_LAYER_CONV2D: nn_conv2d_backward(ctx, m, L, x, dy, dx, B); break;
-        case NN_LAYER_MAXPOOL2D: if (dx) nn_maxpool_backward(L, dy, dx, B); break;
-        case NN_LAYER_AVGPOOL2D:
-        case NN_LAYER_GLOBAL_AVGPOOL2D:
-        case NN_LAYER_GLOBAL_MAXPOOL2D: if (dx) nn_pool_backward(L, x, dy, dx, B); break;
-        case NN_LAYER_DROPOUT: if (dx) nn_dropout_backward(L, dy, dx, B, training); break;
-        case NN_LAYER_BATCHNORM: nn_batchnorm_backward(m, L, dy, dx, B); break;
-        default: if (dx) nn_actlayer_backward(L, x, dy, dx, B); break;
-        }
+        nn_layer_backward(ctx, m, L, x, dy, dx, B, training);
         other = dy;
         dy = dx;
     }

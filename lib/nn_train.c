@@ -144,6 +144,24 @@ static int first_trainable(const NnModel *m)
     return m->n;
 }
 
+/* One layer's backward: its parameter gradients and, when dx is given,
+ * d loss / d input into dx; x is the layer's input, dy d loss / d output. */
+void nn_layer_backward(NnCtx *ctx, NnModel *m, NnLayer *L, const float *x, float *dy, float *dx,
+                       int64_t B, bool training)
+{
+    switch (L->cfg.kind) {
+    case NN_LAYER_DENSE: nn_dense_backward(ctx, m, L, x, dy, dx, B); break;
+    case NN_LAYER_CONV2D: nn_conv2d_backward(ctx, m, L, x, dy, dx, B); break;
+    case NN_LAYER_MAXPOOL2D: if (dx) nn_maxpool_backward(L, dy, dx, B); break;
+    case NN_LAYER_AVGPOOL2D:
+    case NN_LAYER_GLOBAL_AVGPOOL2D:
+    case NN_LAYER_GLOBAL_MAXPOOL2D: if (dx) nn_pool_backward(L, x, dy, dx, B); break;
+    case NN_LAYER_DROPOUT: if (dx) nn_dropout_backward(L, dy, dx, B, training); break;
+    case NN_LAYER_BATCHNORM: nn_batchnorm_backward(m, L, dy, dx, B); break;
+    default: if (dx) nn_actlayer_backward(L, x, dy, dx, B); break;
+    }
+}
+
 /* Backward from dy = m->dbuf[0] (d loss / d output of the last layer). */
 static void backward(NnCtx *ctx, NnModel *m, int64_t B)
 {
@@ -155,17 +173,7 @@ static void backward(NnCtx *ctx, NnModel *m, int64_t B)
             continue;
         const float *x = i ? m->layers[i - 1].out : m->xb;
         float *dx = i > first ? other : NULL;
-        switch (L->cfg.kind) {
-        case NN_LAYER_DENSE: nn_dense_backward(ctx, m, L, x, dy, dx, B); break;
-        case NN_LAYER_CONV2D: nn_conv2d_backward(ctx, m, L, x, dy, dx, B); break;
-        case NN_LAYER_MAXPOOL2D: if (dx) nn_maxpool_backward(L, dy, dx, B); break;
-        case NN_LAYER_AVGPOOL2D:
-        case NN_LAYER_GLOBAL_AVGPOOL2D:
-        case NN_LAYER_GLOBAL_MAXPOOL2D: if (dx) nn_pool_backward(L, x, dy, dx, B); break;
-        case NN_LAYER_DROPOUT: if (dx) nn_dropout_backward(L, dy, dx, B, true); break;
-        case NN_LAYER_BATCHNORM: nn_batchnorm_backward(m, L, dy, dx, B); break;
-        default: if (dx) nn_actlayer_backward(L, x, dy, dx, B); break;
-        }
+        nn_layer_backward(ctx, m, L, x, dy, dx, B, true);
         other = dy;
         dy = dx;
     }
