@@ -98,9 +98,10 @@ void nn_act_forward(NnActivation a, double alpha, const float *z, float *y, int6
     if (a == NN_ACT_SOFTMAX) {
         softmax_rows(z, y, rows, cols);
     } else if (a == NN_ACT_RELU) {
-        if (y != z)
-            memcpy(y, z, sizeof(float) * (size_t)n);
-        nn_train_bias_relu(y, NULL, 1, n);          /* vectorized */
+        if (y == z)
+            nn_train_bias_relu(y, NULL, 1, n);      /* in place, vectorized */
+        else
+            nn_train_relu(y, z, n);
     } else if (a == NN_ACT_LINEAR) {
         if (y != z)
             memcpy(y, z, sizeof(float) * (size_t)n);

@@ -178,6 +178,13 @@ void nn_train_bias_relu(float *restrict y, const float *restrict b, int64_t rows
 }
 
 NN_FAST
+void nn_train_relu(float *restrict y, const float *restrict z, int64_t n)
+{
+    for (int64_t i = 0; i < n; i++)
+        y[i] = z[i] > 0 ? z[i] : 0;
+}
+
+NN_FAST
 void nn_train_relu_backward(float *restrict dy, const float *restrict y, int64_t n)
 {
     for (int64_t i = 0; i < n; i++)

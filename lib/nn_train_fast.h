@@ -37,5 +37,7 @@ void nn_train_bias_relu(float *y, const float *b, int64_t rows, int64_t cols);
 
 /* dy (n) = y > 0 ? dy : 0, y the ReLU's output. */
 void nn_train_relu_backward(float *dy, const float *y, int64_t n);
+/* y = max(z, 0) into a separate buffer (y != z). */
+void nn_train_relu(float *y, const float *z, int64_t n);
 
 #endif
