@@ -17,6 +17,13 @@
 #include <time.h>
 
 
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #include <immintrin.h>
 
@@ -51,7 +58,6 @@ __attribute__((target("avx512f"), noinline)) static float fma512(long n)
 }
 #endif
 
-static double now(void);
 
 /* Single-core FMA GFLOP/s with 8- and 16-float vectors; 0 when the CPU
  * lacks the instructions. */
@@ -79,12 +85,6 @@ static void fma_ceiling(double *g256, double *g512)
 #endif
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
 
 typedef struct {
     const char *name;
