@@ -183,6 +183,21 @@ static void bias_relu(void **state)
     assert_true(z[0] == 0 && !signbit(z[0]) && z[1] == 2.0f && z[2] == 0);
 }
 
+/* Into a separate buffer, the input left as it was. */
+static void relu_copy(void **state)
+{
+    (void)state;
+    const float z[5] = { -1.5f, -0.0f, 2.0f, NAN, 0.25f };
+    float y[5] = { 9, 9, 9, 9, 9 };
+    nn_train_relu(y, z, 5);
+    const float want[5] = { 0.0f, 0.0f, 2.0f, 0.0f, 0.25f };
+    for (int i = 0; i < 5; i++) {
+        assert_true(y[i] == want[i]);
+        assert_false(signbit(y[i]));
+    }
+    assert_true(z[0] == -1.5f && signbit(z[1]) && isnan(z[3]));
+}
+
 static void relu_backward(void **state)
 {
     (void)state;
@@ -209,6 +224,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(repro_two_threads, setup, teardown),
         cmocka_unit_test_setup_teardown(gemm_policy, setup, teardown),
         cmocka_unit_test(bias_relu),
+        cmocka_unit_test(relu_copy),
         cmocka_unit_test(relu_backward),
         cmocka_unit_test(colsum),
     };
