@@ -221,7 +221,10 @@ static float relu_layer1(const NnLayerConfig *c, float x)
             return (float)c->max_value;
         return x;
     }
-    return x < thr ? (float)c->negative_slope * (x - thr) : 0;
+    if (x < thr && c->negative_slope != 0)
+        return (float)c->negative_slope * (x - thr);
+    /* Keras: relu(x) gives +0; with a threshold it is x * (x > thr), signed zero */
+    return thr != 0 ? x * 0.0f : 0.0f;
 }
 
 static NnActivation layer_act(const NnLayer *L)

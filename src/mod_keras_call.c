@@ -421,6 +421,42 @@ static bool copy_call(Interp *I, KLayer *L, NnTensor *x, bool training, Value *o
     return tensor_value_wrap(I, y, TENSOR_TF, out);
 }
 
+/* Keras's element-wise layers have no input spec: they take any shape, and
+ * a new shape on each call. */
+static bool elementwise_layer(const KLayer *L)
+{
+    NnLayerKind k = L->cfg.kind;
+    return k == NN_LAYER_ACTIVATION || k == NN_LAYER_SOFTMAX || k == NN_LAYER_RELU ||
+           k == NN_LAYER_DROPOUT;
+}
+
+/* The layer belongs to a model other than its private one. */
+static bool in_bigger_model(const KLayer *L)
+{
+    return L->model && (L->own.kind != VAL_OBJ || L->model != keras_model_data(L->own));
+}
+
+/* Drops an element-wise layer's private model built for another shape (it
+ * holds no weights), so the next own_model() builds one for this shape. */
+static void own_model_fit_shape(KLayer *L, const NnTensor *x)
+{
+    int nd;
+    int64_t s[NN_MAXDIM];
+    if (L->own.kind != VAL_OBJ || !nn_model_input_shape(keras_model_data(L->own)->m, &nd, s))
+        return;
+    if (nd == x->ndim - 1 && !memcmp(s, x->shape + 1, sizeof(int64_t) * (size_t)nd))
+        return;
+    Value old = L->own;
+    L->own = val_none();
+    L->model = NULL;
+    value_decref(old);
+}
+
+/* layer(x) for an element-wise layer on a 0-D or 1-D x: run on (1, n), then
+ * give the result x's shape (recorded as reshapes, so gradients pass). */
+static bool elementwise_low_rank_call(Interp *I, Value self, NnTensor *x, bool training,
+                                      Value *out);
+
 static bool training_arg(Interp *I, Value v, bool *out)
 {
     *out = false;
@@ -445,12 +481,20 @@ bool keras_layer_call(Interp *I, Value self, const Args *a, Value *out)
     if (!keras_to_tensor(I, v[0], &x))
         return false;
     bool ok;
-    if (x->ndim < 1) {
+    if (elementwise_layer(L) && x->ndim < 2) {
+        ok = elementwise_low_rank_call(I, self, x, training, out);
+    } else if (x->ndim < 2) {
+        char shp[32] = "()";
+        if (x->ndim == 1)
+            snprintf(shp, sizeof shp, "(%lld,)", (long long)x->shape[0]);
         ok = interp_error(I, ERR_VALUE, "Input 0 of layer \"%s\" is incompatible with the layer: "
-                          "expected min_ndim=2, found ndim=0", L->cfg.name);
-    } else if (L->model && (L->own.kind != VAL_OBJ || L->model != keras_model_data(L->own))) {
+                          "expected min_ndim=2, found ndim=%d. Full shape received: %s",
+                          L->cfg.name, x->ndim, shp);
+    } else if (in_bigger_model(L)) {
         ok = copy_call(I, L, x, training, out);
     } else {
+        if (elementwise_layer(L))
+            own_model_fit_shape(L, x);
         ok = own_model(I, L, &owner);
         if (ok) {
             L->model = keras_model_data(owner);
@@ -460,6 +504,38 @@ bool keras_layer_call(Interp *I, Value self, const Args *a, Value *out)
     }
     nn_tensor_unref(x);
     return ok;
+}
+
+static bool elementwise_low_rank_call(Interp *I, Value self, NnTensor *x, bool training,
+                                      Value *out)
+{
+    KLayer *L = keras_layer_data(self);
+    NnCtx *ctx = interp_nn(I);
+    int64_t row[2] = { 1, x->ndim ? x->shape[0] : 1 };
+    NnTensor *x2 = ad_rec(I, nn_tensor_reshape(ctx, x, 2, row), NN_G_RESHAPE, &x, 1, NULL);
+    Value owner, y2v;
+    if (!x2)
+        return interp_error_from_nn(I);
+    bool ok;
+    if (in_bigger_model(L)) {
+        ok = copy_call(I, L, x2, training, &y2v);
+    } else {
+        own_model_fit_shape(L, x2);
+        ok = own_model(I, L, &owner);
+        if (ok) {
+            L->model = keras_model_data(owner);
+            L->index = 0;
+            ok = keras_model_call(I, owner, L->model, x2, training, &y2v);
+        }
+    }
+    nn_tensor_unref(x2);
+    if (!ok)
+        return false;
+    NnTensor *y2 = tensor_value_get(y2v);
+    NnTensor *y = ad_rec(I, nn_tensor_reshape(ctx, y2, x->ndim, x->shape), NN_G_RESHAPE, &y2, 1,
+                         NULL);
+    value_decref(y2v);
+    return tensor_value_wrap(I, y, TENSOR_TF, out);
 }
 
 /* Gives a layer leaving its private model for a bigger one its weights. */
