@@ -13,12 +13,12 @@
 static const char *const class_names[NN_LAYER_KIND_COUNT] = {
     "InputLayer", "Dense", "Activation", "Softmax", "ReLU", "Dropout",
     "BatchNormalization", "Flatten", "Reshape", "Conv2D", "MaxPooling2D",
-    "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D",
+    "AveragePooling2D", "GlobalAveragePooling2D", "GlobalMaxPooling2D", "LeakyReLU", "ELU",
 };
 static const char *const base_names[NN_LAYER_KIND_COUNT] = {
     "input", "dense", "activation", "softmax", "re_lu", "dropout",
     "batch_normalization", "flatten", "reshape", "conv2d", "max_pooling2d",
-    "average_pooling2d", "global_average_pooling2d", "global_max_pooling2d",
+    "average_pooling2d", "global_average_pooling2d", "global_max_pooling2d", "leaky_re_lu", "elu",
 };
 
 const char *nn_layer_class_name(NnLayerKind k)
@@ -47,7 +47,7 @@ void nn_layer_config_init(NnLayerConfig *c, NnLayerKind kind)
     c->kind = kind;
     c->trainable = true;
     c->activation = NN_ACT_LINEAR;
-    c->act_alpha = 0.2;
+    c->act_alpha = kind == NN_LAYER_LEAKY_RELU ? 0.3 : kind == NN_LAYER_ELU ? 1.0 : 0.2;
     c->use_bias = true;
     c->kernel_init.kind = NN_INIT_GLOROT_UNIFORM;
     c->bias_init.kind = NN_INIT_ZEROS;

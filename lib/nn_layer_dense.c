@@ -1,6 +1,6 @@
 /* nn_layer_dense.c - activation functions (forward and backward over rows)
  * and the layers built from them: Dense (GEMM + fused bias and activation),
- * Activation, Softmax, ReLU.
+ * Activation, Softmax, ReLU, LeakyReLU, ELU.
  *
  * Formulas are Keras's (keras/activations.py, TF 2.x): selu constants,
  * exact gelu (approximate=False), hard_sigmoid clip(0.2x + 0.5, 0, 1),
@@ -211,7 +211,7 @@ void nn_dense_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x,
         nn_train_gemm(ctx, false, true, rows, k, n, dy, n, nn_weight_ptr(m, L, 0), n, dx, k);
 }
 
-/* ---------------------------------------------------------------- Activation, Softmax, ReLU */
+/* ------------------------------------------- Activation, Softmax, ReLU, LeakyReLU, ELU */
 
 static float relu_layer1(const NnLayerConfig *c, float x)
 {
@@ -232,12 +232,46 @@ static NnActivation layer_act(const NnLayer *L)
     return L->cfg.kind == NN_LAYER_SOFTMAX ? NN_ACT_SOFTMAX : L->cfg.activation;
 }
 
+/* LeakyReLU: tf.nn.leaky_relu (alpha 0 is tf.nn.relu, +0 for negatives);
+ * ELU: Keras's backend.elu, where(x > 0, x, alpha * expm1(x)). */
+static void leaky_elu_forward(const NnLayerConfig *c, const float *x, float *y, int64_t n)
+{
+    float alpha = (float)c->act_alpha;
+    if (c->kind == NN_LAYER_ELU) {
+        for (int64_t i = 0; i < n; i++)
+            y[i] = x[i] > 0 ? x[i] : alpha * expm1f(x[i]);
+    } else if (alpha == 0) {
+        for (int64_t i = 0; i < n; i++)
+            y[i] = x[i] > 0 ? x[i] : 0.0f;
+    } else {
+        for (int64_t i = 0; i < n; i++)
+            y[i] = x[i] > 0 ? x[i] : alpha * x[i];
+    }
+}
+
+/* dx = dy * f'(x): TF's LeakyReluGrad (alpha where x <= 0) and, for ELU,
+ * alpha * exp(x) where x <= 0 (EluGrad through Keras's where). */
+static void leaky_elu_backward(const NnLayerConfig *c, const float *x, const float *dy,
+                               float *dx, int64_t n)
+{
+    float alpha = (float)c->act_alpha;
+    bool elu = c->kind == NN_LAYER_ELU;
+    for (int64_t i = 0; i < n; i++) {
+        float d = x[i] > 0 ? 1.0f : elu ? alpha * expf(x[i]) : alpha;
+        dx[i] = dy[i] * d;
+    }
+}
+
 void nn_actlayer_forward(NnLayer *L, const float *x, int64_t B)
 {
     int64_t n = B * L->in_size;
     if (L->cfg.kind == NN_LAYER_RELU) {
         for (int64_t i = 0; i < n; i++)
             L->out[i] = relu_layer1(&L->cfg, x[i]);
+        return;
+    }
+    if (L->cfg.kind == NN_LAYER_LEAKY_RELU || L->cfg.kind == NN_LAYER_ELU) {
+        leaky_elu_forward(&L->cfg, x, L->out, n);
         return;
     }
     if (nn_softmax_strided(L)) {
@@ -262,6 +296,10 @@ void nn_actlayer_backward(NnLayer *L, const float *x, float *dy, float *dx, int6
                 d = v < thr ? (float)c->negative_slope : 0;
             dx[i] = dy[i] * d;
         }
+        return;
+    }
+    if (L->cfg.kind == NN_LAYER_LEAKY_RELU || L->cfg.kind == NN_LAYER_ELU) {
+        leaky_elu_backward(&L->cfg, x, dy, dx, n);
         return;
     }
     if (nn_softmax_strided(L)) {

@@ -48,6 +48,8 @@ typedef enum {
     NN_LAYER_RELU, NN_LAYER_DROPOUT, NN_LAYER_BATCHNORM, NN_LAYER_FLATTEN,
     NN_LAYER_RESHAPE, NN_LAYER_CONV2D, NN_LAYER_MAXPOOL2D,
     NN_LAYER_AVGPOOL2D, NN_LAYER_GLOBAL_AVGPOOL2D, NN_LAYER_GLOBAL_MAXPOOL2D,
+    NN_LAYER_LEAKY_RELU,        /* x > 0 ? x : act_alpha * x (alpha 0.3) */
+    NN_LAYER_ELU,               /* x > 0 ? x : act_alpha * (exp(x) - 1) (alpha 1.0) */
     NN_LAYER_KIND_COUNT
 } NnLayerKind;
 
@@ -98,7 +100,8 @@ typedef struct NnLayerConfig {
     /* Dense (units) / Conv2D (filters) */
     int64_t units;
     NnActivation activation;    /* Dense, Conv2D, Activation */
-    double act_alpha;           /* leaky_relu slope (0.2) */
+    double act_alpha;           /* leaky_relu slope (0.2); alpha of the LeakyReLU
+                                 * (0.3) and ELU (1.0) layers */
     bool use_bias;
     NnInit kernel_init, bias_init;
     NnRegularizer kernel_reg, bias_reg;

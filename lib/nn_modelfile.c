@@ -114,6 +114,10 @@ static json_object *layer_json(const NnLayerConfig *c)
         ADD(k, "negative_slope", json_object_new_double(c->negative_slope));
         ADD(k, "threshold", json_object_new_double(c->threshold));
         break;
+    case NN_LAYER_LEAKY_RELU:
+    case NN_LAYER_ELU:
+        ADD(k, "alpha", json_object_new_double(c->act_alpha));
+        break;
     case NN_LAYER_DROPOUT:
         ADD(k, "rate", json_object_new_double(c->rate));
         break;
@@ -602,6 +606,7 @@ static NnStatus layer_read(Reader *r, json_object *lo, NnLayerConfig *c)
     if ((st = jstr(r, k, "name", &name)) || (st = jbool(r, k, "trainable", &c->trainable)) ||
         (st = jint(r, k, kind == NN_LAYER_CONV2D ? "filters" : "units", 1, 1 << 30, &units)) ||
         (st = jstr(r, k, "activation", &act)) || (st = jnum(r, k, "activation_alpha", &c->act_alpha)) ||
+        (st = jnum(r, k, "alpha", &c->act_alpha)) ||
         (st = jbool(r, k, "use_bias", &c->use_bias)) ||
         (st = jinit_read(r, k, "kernel_initializer", &c->kernel_init)) ||
         (st = jinit_read(r, k, "bias_initializer", &c->bias_init)) ||

@@ -427,7 +427,7 @@ static bool elementwise_layer(const KLayer *L)
 {
     NnLayerKind k = L->cfg.kind;
     return k == NN_LAYER_ACTIVATION || k == NN_LAYER_SOFTMAX || k == NN_LAYER_RELU ||
-           k == NN_LAYER_DROPOUT;
+           k == NN_LAYER_DROPOUT || k == NN_LAYER_LEAKY_RELU || k == NN_LAYER_ELU;
 }
 
 /* The layer belongs to a model other than its private one. */

@@ -23,7 +23,8 @@ static const char *const layer_modules[NN_LAYER_KIND_COUNT] = {
     "keras.layers.reshaping.flatten", "keras.layers.reshaping.reshape",
     "keras.layers.convolutional.conv2d", "keras.layers.pooling.max_pooling2d",
     "keras.layers.pooling.average_pooling2d", "keras.layers.pooling.global_average_pooling2d",
-    "keras.layers.pooling.global_max_pooling2d",
+    "keras.layers.pooling.global_max_pooling2d", "keras.layers.activation.leaky_relu",
+    "keras.layers.activation.elu",
 };
 
 static void layer_finalize(void *data)
@@ -40,7 +41,8 @@ static const char *const layer_attrs[] = {
     "name", "trainable", "units", "activation", "use_bias", "input_shape", "output_shape",
     "weights", "trainable_weights", "non_trainable_weights", "kernel", "bias", "built",
     "rate", "filters", "kernel_size", "strides", "padding", "pool_size", "momentum",
-    "epsilon", "axis", "target_shape", "dtype", "keepdims", "data_format", NULL,
+    "epsilon", "axis", "target_shape", "dtype", "keepdims", "data_format", "alpha",
+    "max_value", "negative_slope", "threshold", NULL,
 };
 
 #define LAYER_CLASS(NAME, DOC) { .name = NAME, .finalize = layer_finalize, \
@@ -79,6 +81,10 @@ static const NativeClass layer_classes[NN_LAYER_KIND_COUNT] = {
                 "the max over height and width of each channel, (None, H, W, C) -> (None, C), "
                 "or (None, 1, 1, C) with keepdims=True.  Alias: GlobalMaxPool2D.\n"
                 "    x = tf.keras.layers.GlobalMaxPooling2D()(x)"),
+    LAYER_CLASS("LeakyReLU", "LeakyReLU(alpha=0.3): x if x > 0 else alpha * x, on inputs of "
+                "any shape.\n    model.add(tf.keras.layers.LeakyReLU(alpha=0.2))"),
+    LAYER_CLASS("ELU", "ELU(alpha=1.0): x if x > 0 else alpha * (exp(x) - 1), on inputs of "
+                "any shape.\n    model.add(tf.keras.layers.ELU())"),
 };
 
 const NativeClass *keras_layer_class(NnLayerKind k) { return &layer_classes[k]; }
@@ -219,6 +225,34 @@ static bool padding_arg(Interp *I, const char *fname, Value v, bool *same)
 
 /* ---------------------------------------------------------------- constructors */
 
+/* activation=: a name or function (keras_activation_arg), or an activation
+ * layer used as the function, as Keras allows
+ * (Dense(64, activation=tf.keras.layers.LeakyReLU(alpha=0.1))). */
+static bool activation_arg(Interp *I, const char *f, Value v, NnLayerConfig *c)
+{
+    const KLayer *L = keras_layer_data(v);
+    if (!L)
+        return keras_activation_arg(I, f, v, &c->activation);
+    const NnLayerConfig *lc = &L->cfg;
+    bool plain_relu = lc->kind == NN_LAYER_RELU && lc->negative_slope == 0 && lc->threshold == 0;
+    if (lc->kind == NN_LAYER_LEAKY_RELU) {
+        c->activation = NN_ACT_LEAKY_RELU;
+        c->act_alpha = lc->act_alpha;
+    } else if (lc->kind == NN_LAYER_ELU && lc->act_alpha == 1) {
+        c->activation = NN_ACT_ELU;
+    } else if (plain_relu && (isnan(lc->max_value) || lc->max_value == 6)) {
+        c->activation = isnan(lc->max_value) ? NN_ACT_RELU : NN_ACT_RELU6;
+    } else if (lc->kind == NN_LAYER_ACTIVATION) {
+        c->activation = lc->activation;
+        c->act_alpha = lc->act_alpha;
+    } else {
+        return interp_error(I, ERR_TYPE, "%s(): this %s layer cannot be used as activation= "
+                            "(LeakyReLU, ELU(alpha=1.0), ReLU() and ReLU(max_value=6) can); add "
+                            "it as a layer of its own", f, nn_layer_class_name(lc->kind));
+    }
+    return true;
+}
+
 static bool l_dense(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
@@ -235,7 +269,7 @@ static bool l_dense(Interp *I, Value self, const Args *a, Value *out)
     if (c.units <= 0)
         return interp_error(I, ERR_VALUE, "Received an invalid value for `units`, expected a "
                             "positive integer. Received: units=%lld", (long long)c.units);
-    if (!keras_activation_arg(I, f, v[1], &c.activation) ||
+    if (!activation_arg(I, f, v[1], &c) ||
         (v[2].kind != VAL_UNSET && !arg_bool(I, f, "use_bias", v[2], &c.use_bias)) ||
         !keras_init_arg(I, f, "kernel_initializer", v[3], &c.kernel_init) ||
         !keras_init_arg(I, f, "bias_initializer", v[4], &c.bias_init) ||
@@ -254,7 +288,7 @@ static bool l_activation(Interp *I, Value self, const Args *a, Value *out)
     bool hi;
     nn_layer_config_init(&c, NN_LAYER_ACTIVATION);
     if (!args_parse(I, "Activation", a, "activation" COMMON, v) ||
-        !keras_activation_arg(I, "Activation", v[0], &c.activation) ||
+        !activation_arg(I, "Activation", v[0], &c) ||
         !common_args(I, "Activation", v + 1, &c, &hi))
         return false;
     return finish(I, &c, hi, out);
@@ -311,6 +345,49 @@ static bool l_relu(Interp *I, Value self, const Args *a, Value *out)
     if (c.max_value < 0 || c.negative_slope < 0)
         return interp_error(I, ERR_VALUE, "max_value of a ReLU layer cannot be a negative value");
     return finish(I, &c, hi, out);
+}
+
+/* alpha of LeakyReLU / ELU: Keras refuses None and keeps float32(alpha). */
+static bool alpha_arg(Interp *I, const char *f, Value v, double *out)
+{
+    if (v.kind == VAL_UNSET)
+        return true;
+    if (v.kind == VAL_NONE)
+        return interp_error(I, ERR_VALUE, strcmp(f, "ELU") == 0 ?
+                            "Alpha of an ELU layer cannot be None, expecting a float. Received: None" :
+                            "The alpha value of a Leaky ReLU layer cannot be None, Expecting a "
+                            "float. Received: None");
+    if (val_is_obj(v, OBJ_STR))
+        return interp_error(I, ERR_VALUE, "could not convert string to float: '%s'", str_cstr(v));
+    if (!arg_float(I, f, "alpha", v, out))
+        return false;
+    *out = (float)*out;
+    return true;
+}
+
+static bool leaky_or_elu(Interp *I, const Args *a, NnLayerKind kind, Value *out)
+{
+    Value v[1 + NCOMMON];
+    NnLayerConfig c;
+    bool hi;
+    const char *f = kind == NN_LAYER_ELU ? "ELU" : "LeakyReLU";
+    nn_layer_config_init(&c, kind);
+    if (!args_parse(I, f, a, "alpha=" COMMON, v) || !alpha_arg(I, f, v[0], &c.act_alpha) ||
+        !common_args(I, f, v + 1, &c, &hi))
+        return false;
+    return finish(I, &c, hi, out);
+}
+
+static bool l_leaky_relu(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    return leaky_or_elu(I, a, NN_LAYER_LEAKY_RELU, out);
+}
+
+static bool l_elu(Interp *I, Value self, const Args *a, Value *out)
+{
+    (void)self;
+    return leaky_or_elu(I, a, NN_LAYER_ELU, out);
 }
 
 static bool l_dropout(Interp *I, Value self, const Args *a, Value *out)
@@ -408,7 +485,7 @@ static bool l_conv2d(Interp *I, Value self, const Args *a, Value *out)
                     "bias_initializer=, kernel_regularizer=, bias_regularizer=" COMMON, v) ||
         !arg_int(I, f, "filters", v[0], &c.units) || !opt_int2(I, f, "kernel_size", v[1], c.kernel) ||
         !opt_int2(I, f, "strides", v[2], c.strides) || !padding_arg(I, f, v[3], &c.same_padding) ||
-        !keras_activation_arg(I, f, v[7], &c.activation) ||
+        !activation_arg(I, f, v[7], &c) ||
         (v[8].kind != VAL_UNSET && !arg_bool(I, f, "use_bias", v[8], &c.use_bias)) ||
         !keras_init_arg(I, f, "kernel_initializer", v[9], &c.kernel_init) ||
         !keras_init_arg(I, f, "bias_initializer", v[10], &c.bias_init) ||
@@ -562,6 +639,12 @@ const NativeDef keras_layer_ctors[] = {
     {"Softmax", l_softmax, "Softmax(axis=-1)", "Softmax over the last axis."},
     {"ReLU", l_relu, "ReLU(max_value=None, negative_slope=0.0, threshold=0.0)",
      "Rectified linear unit layer."},
+    {"LeakyReLU", l_leaky_relu, "LeakyReLU(alpha=0.3)",
+     "Leaky rectified linear unit layer: x if x > 0 else alpha * x (inputs of any shape).\n"
+     "    model.add(tf.keras.layers.Dense(64))\n"
+     "    model.add(tf.keras.layers.LeakyReLU(alpha=0.2))"},
+    {"ELU", l_elu, "ELU(alpha=1.0)",
+     "Exponential linear unit layer: x if x > 0 else alpha * (exp(x) - 1)."},
     {"Dropout", l_dropout, "Dropout(rate, noise_shape=None, seed=None)",
      "Randomly zeroes a fraction `rate` of the inputs during training."},
     {"BatchNormalization", l_batchnorm, "BatchNormalization(axis=-1, momentum=0.99, "
@@ -662,6 +745,35 @@ static bool shape_attr(Interp *I, KLayer *L, bool output, Value *out)
                         "no defined %s shape.", c->name, output ? "output" : "input");
 }
 
+/* A float32 0-d numpy array: what Keras's backend.cast_to_floatx keeps. */
+static bool f32_array(Interp *I, double v, Value *out)
+{
+    NnTensor *t = nn_tensor_scalar(interp_nn(I), NN_F32, v);
+    return t ? tensor_value_new(I, t, TENSOR_NP, out) : interp_error_from_nn(I);
+}
+
+/* The hyperparameters of ReLU, LeakyReLU and ELU: *found false for other names. */
+static bool act_layer_attr(Interp *I, const NnLayerConfig *c, const char *name, Value *out,
+                           bool *found)
+{
+    *found = true;
+    if ((c->kind == NN_LAYER_LEAKY_RELU || c->kind == NN_LAYER_ELU) && strcmp(name, "alpha") == 0)
+        return f32_array(I, c->act_alpha, out);
+    if (c->kind == NN_LAYER_RELU && strcmp(name, "max_value") == 0) {
+        if (isnan(c->max_value)) {
+            *out = val_none();
+            return true;
+        }
+        return f32_array(I, c->max_value, out);
+    }
+    if (c->kind == NN_LAYER_RELU && strcmp(name, "negative_slope") == 0)
+        return f32_array(I, c->negative_slope, out);
+    if (c->kind == NN_LAYER_RELU && strcmp(name, "threshold") == 0)
+        return f32_array(I, c->threshold, out);
+    *found = false;
+    return true;
+}
+
 static bool layer_getattr(Interp *I, Value self, const char *name, Value *out, bool *found)
 {
     KLayer *L = keras_layer_data(self);
@@ -758,8 +870,7 @@ static bool layer_getattr(Interp *I, Value self, const char *name, Value *out, b
         *out = val_int(c->axis);
         return true;
     }
-    *found = false;
-    return true;
+    return act_layer_attr(I, c, name, out, found);
 }
 
 static bool layer_setattr(Interp *I, Value self, const char *name, Value v)
@@ -868,6 +979,37 @@ static bool pool_config(Interp *I, const NnLayerConfig *c, Value d)
     return ok && (!global || dict_set_str(I, d, "keepdims", val_bool(c->keepdims)));
 }
 
+/* get_config's entries of the activation layers, as Keras 2.12 writes them:
+ * Activation's name, Softmax's axis, ReLU's float32 arrays (max_value None
+ * or an array), and LeakyReLU/ELU's alpha as float(float32(alpha)). */
+static bool act_config(Interp *I, const NnLayerConfig *c, Value d)
+{
+    static const char *const relu_keys[] = { "max_value", "negative_slope", "threshold" };
+    Value s;
+    bool ok = true, found;
+    switch (c->kind) {
+    case NN_LAYER_ACTIVATION:
+        ok = str_from_cstr(I, nn_activation_name(c->activation), &s) &&
+             dict_set_str(I, d, "activation", s);
+        value_decref(s);
+        return ok;
+    case NN_LAYER_SOFTMAX:
+        return dict_set_str(I, d, "axis", val_int(c->axis));
+    case NN_LAYER_LEAKY_RELU:
+    case NN_LAYER_ELU:
+        return dict_set_str(I, d, "alpha", val_float((float)c->act_alpha));
+    case NN_LAYER_RELU:
+        for (int i = 0; ok && i < 3; i++) {
+            s = val_none();
+            ok = act_layer_attr(I, c, relu_keys[i], &s, &found) && dict_set_str(I, d, relu_keys[i], s);
+            value_decref(s);
+        }
+        return ok;
+    default:
+        return true;
+    }
+}
+
 static bool m_get_config(Interp *I, Value self, const Args *a, Value *out)
 {
     Value none_[1], d, s;
@@ -899,7 +1041,7 @@ static bool m_get_config(Interp *I, Value self, const Args *a, Value *out)
     if (ok && c->kind == NN_LAYER_DROPOUT)
         ok = dict_set_str(I, d, "rate", val_float(c->rate));
     if (ok)
-        ok = pool_config(I, c, d);
+        ok = pool_config(I, c, d) && act_config(I, c, d);
     if (!ok) {
         value_decref(d);
         return false;

@@ -1,68 +1,10 @@
-/* mod_keras_utils.c - keras.activations (activation functions on tensors),
- * keras.utils (to_categorical, normalize, set_random_seed) and keras.backend
- * (clear_session, floatx).  Owned by the model-runtime engineer; the modules
- * are assembled in mod_keras.c.
+/* mod_keras_utils.c - keras.utils (to_categorical, normalize, set_random_seed)
+ * and keras.backend (clear_session, floatx).  Owned by the model-runtime
+ * engineer; the modules are assembled in mod_keras.c.  keras.activations
+ * lives in mod_keras_activations.c.
  */
 #include <string.h>
 #include "mod_keras.h"
-
-/* ---------------------------------------------------------------- activations */
-
-static bool act_apply(Interp *I, const Args *a, const char *f, int op, Value *out)
-{
-    Value v[2];
-    NnTensor *x;
-    if (!args_parse(I, f, a, op == -1 ? "x, axis=" : "x", v) ||
-        !tensor_from_value(I, v[0], NN_F32, TENSOR_TF, &x))
-        return false;
-    NnTensor *r;
-    if (op == -1) {
-        int64_t axis = -1;
-        if (v[1].kind != VAL_UNSET && !arg_int(I, f, "axis", v[1], &axis)) {
-            nn_tensor_unref(x);
-            return false;
-        }
-        r = nn_softmax(interp_nn(I), x, (int)axis);
-    } else if (op == -2) {
-        r = nn_tensor_ref(x);
-    } else {
-        r = nn_unary(interp_nn(I), (NnUnaryOp)op, x);
-    }
-    nn_tensor_unref(x);
-    return tensor_value_wrap(I, r, TENSOR_TF, out);
-}
-
-#define ACT(fn, NAME, OP) \
-    static bool fn(Interp *I, Value self, const Args *a, Value *out) \
-    { (void)self; return act_apply(I, a, NAME, OP, out); }
-ACT(a_relu, "relu", NN_RELU)
-ACT(a_sigmoid, "sigmoid", NN_SIGMOID)
-ACT(a_tanh, "tanh", NN_TANH)
-ACT(a_softmax, "softmax", -1)
-ACT(a_elu, "elu", NN_ELU)
-ACT(a_selu, "selu", NN_SELU)
-ACT(a_softplus, "softplus", NN_SOFTPLUS)
-ACT(a_softsign, "softsign", NN_SOFTSIGN)
-ACT(a_swish, "swish", NN_SWISH)
-ACT(a_gelu, "gelu", NN_GELU)
-ACT(a_exponential, "exponential", NN_EXP)
-ACT(a_linear, "linear", -2)
-
-const NativeDef keras_activation_defs[] = {
-    {"relu", a_relu, "relu(x)", "max(x, 0)."},
-    {"sigmoid", a_sigmoid, "sigmoid(x)", "1 / (1 + exp(-x))."},
-    {"tanh", a_tanh, "tanh(x)", "Hyperbolic tangent."},
-    {"softmax", a_softmax, "softmax(x, axis=-1)", "exp(x) / sum(exp(x)) along axis."},
-    {"elu", a_elu, "elu(x)", "x if x > 0 else exp(x) - 1."},
-    {"selu", a_selu, "selu(x)", "Scaled exponential linear unit."},
-    {"softplus", a_softplus, "softplus(x)", "log(exp(x) + 1)."},
-    {"softsign", a_softsign, "softsign(x)", "x / (|x| + 1)."},
-    {"swish", a_swish, "swish(x)", "x * sigmoid(x)."},
-    {"gelu", a_gelu, "gelu(x)", "Gaussian error linear unit (exact)."},
-    {"exponential", a_exponential, "exponential(x)", "exp(x)."},
-    {"linear", a_linear, "linear(x)", "The identity."},
-    {NULL, NULL, NULL, NULL},
-};
 
 /* ---------------------------------------------------------------- utils, backend */
 

@@ -15,6 +15,7 @@
 #include "modules.h"
 #include "mod_tf.h"
 #include "autodiff.h"
+#include "mod_activations.h"
 
 const char *const tensor_tf_extensions[] = {
     "nnsh.tf_autodiff", "nnsh.tf_keras", "nnsh.tf_data", "nnsh.tf_extra", NULL
@@ -124,7 +125,6 @@ TF_UN(tf_selu, NN_SELU, "selu")
 TF_UN(tf_softplus, NN_SOFTPLUS, "softplus")
 TF_UN(tf_softsign, NN_SOFTSIGN, "softsign")
 TF_UN(tf_swish, NN_SWISH, "swish")
-TF_UN(tf_gelu, NN_GELU, "gelu")
 TF_UN(tf_floor, NN_FLOOR, "floor")
 TF_UN(tf_ceil, NN_CEIL, "ceil")
 TF_UN(tf_round, NN_ROUND, "round")
@@ -132,6 +132,20 @@ TF_UN(tf_logical_not, NN_LOGICAL_NOT, "logical_not")
 TF_UN(tf_is_nan, NN_ISNAN, "is_nan")
 TF_UN(tf_is_inf, NN_ISINF, "is_inf")
 TF_UN(tf_is_finite, NN_ISFINITE, "is_finite")
+
+/* gelu(features, approximate=False): the tanh form is composed in
+ * mod_keras_activations.c, shared with keras.activations.gelu. */
+static bool tf_gelu(Interp *I, Value self, const Args *a, Value *out)
+{
+    Value v[3];
+    bool approx = false;
+    (void)self;
+    TF1_DEFER(I, tf_gelu, "gelu", a, out);
+    if (!args_parse(I, "gelu", a, "features, approximate=, name=", v) ||
+        (v[1].kind != VAL_UNSET && !value_truth(I, v[1], &approx)))
+        return false;
+    return activations_gelu(I, v[0], approx, out);
+}
 
 static bool tf_leaky_relu(Interp *I, Value self, const Args *a, Value *out)
 {
