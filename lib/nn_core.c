@@ -20,8 +20,17 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/mman.h>
 
-#define HDR 16
+#define HDR 16                  /* size and offset, before the block */
+#define NN_ALIGN 64
+#define SLACK (HDR + NN_ALIGN)
+
+/* Blocks from 4 MiB are asked to be backed by huge pages, as numpy does for
+ * its arrays: a training step gathers a batch of rows from anywhere in the
+ * training set, and with 4 KiB pages every row was a TLB miss (prefetching
+ * a Fashion-MNIST batch took twice as long). */
+#define NN_HUGEPAGE_MIN ((size_t)4 << 20)
 
 static void *default_alloc(void *ud, void *ptr, size_t nsize)
 {
@@ -30,7 +39,14 @@ static void *default_alloc(void *ud, void *ptr, size_t nsize)
         free(ptr);
         return NULL;
     }
-    return realloc(ptr, nsize);
+    void *p = realloc(ptr, nsize);
+#ifdef MADV_HUGEPAGE
+    if (p && nsize >= NN_HUGEPAGE_MIN) {
+        uintptr_t page = 4096, a = ((uintptr_t)p + page - 1) & ~(page - 1);
+        madvise((void *)a, nsize - (a - (uintptr_t)p), MADV_HUGEPAGE);    /* a hint only */
+    }
+#endif
+    return p;
 }
 
 /* Seeds from /dev/urandom (time as a fallback), as numpy does unseeded. */
@@ -107,20 +123,46 @@ static NnStatus oom(NnCtx *ctx, double n, const char *what)
     return nn_error(ctx, NN_ENOMEM, "cannot allocate %s for %s", sz, what ? what : "a buffer");
 }
 
+/* Blocks are 64-byte aligned (a cache line): a parallel region's threads
+ * write neighbouring ranges of the same arrays (a layer's kernel rows, the
+ * optimizer's chunks), and a line shared by two ranges would travel
+ * between the cores at every write.  Before the block: its size, and its
+ * distance from what the allocator returned. */
+static unsigned char *aligned_in(unsigned char *raw)
+{
+    return (unsigned char *)(((uintptr_t)raw + HDR + NN_ALIGN - 1) & ~(uintptr_t)(NN_ALIGN - 1));
+}
+
+static void set_header(unsigned char *p, size_t n, unsigned char *raw)
+{
+    size_t off = (size_t)(p - raw);
+    memcpy(p - HDR, &n, sizeof n);
+    memcpy(p - HDR + sizeof n, &off, sizeof off);
+}
+
+static unsigned char *raw_of(unsigned char *p, size_t *n)
+{
+    size_t off;
+    memcpy(n, p - HDR, sizeof *n);
+    memcpy(&off, p - HDR + sizeof *n, sizeof off);
+    return p - off;
+}
+
 void *nn_alloc(NnCtx *ctx, size_t n, const char *what)
 {
-    if (n > SIZE_MAX - HDR || (ctx->mem_limit && ctx->mem_used + n > ctx->mem_limit)) {
+    if (n > SIZE_MAX - SLACK || (ctx->mem_limit && ctx->mem_used + n > ctx->mem_limit)) {
         oom(ctx, (double)n, what);
         return NULL;
     }
-    unsigned char *p = ctx->alloc(ctx->alloc_ud, NULL, n + HDR);
-    if (!p) {
+    unsigned char *raw = ctx->alloc(ctx->alloc_ud, NULL, n + SLACK);
+    if (!raw) {
         oom(ctx, (double)n, what);
         return NULL;
     }
-    memcpy(p, &n, sizeof n);
+    unsigned char *p = aligned_in(raw);
+    set_header(p, n, raw);
     ctx->mem_used += n;
-    return p + HDR;
+    return p;
 }
 
 void *nn_calloc(NnCtx *ctx, size_t count, size_t size, const char *what)
@@ -143,33 +185,35 @@ void *nn_realloc(NnCtx *ctx, void *p, size_t n, const char *what)
         nn_free(ctx, p);
         return NULL;
     }
-    unsigned char *base = (unsigned char *)p - HDR;
     size_t old;
-    memcpy(&old, base, sizeof old);
-    if (n > SIZE_MAX - HDR ||
+    unsigned char *raw = raw_of(p, &old);
+    size_t off = (size_t)((unsigned char *)p - raw);
+    if (n > SIZE_MAX - SLACK ||
         (ctx->mem_limit && n > old && ctx->mem_used + (n - old) > ctx->mem_limit)) {
         oom(ctx, (double)n, what);
         return NULL;
     }
-    unsigned char *q = ctx->alloc(ctx->alloc_ud, base, n + HDR);
+    unsigned char *q = ctx->alloc(ctx->alloc_ud, raw, n + SLACK);
     if (!q) {
         oom(ctx, (double)n, what);
         return NULL;
     }
-    memcpy(q, &n, sizeof n);
+    unsigned char *np = aligned_in(q);
+    if (np != q + off)          /* the allocator moved it to another alignment */
+        memmove(np, q + off, old < n ? old : n);
+    set_header(np, n, q);
     ctx->mem_used = ctx->mem_used - old + n;
-    return q + HDR;
+    return np;
 }
 
 void nn_free(NnCtx *ctx, void *p)
 {
     if (!p)
         return;
-    unsigned char *base = (unsigned char *)p - HDR;
     size_t old;
-    memcpy(&old, base, sizeof old);
+    unsigned char *raw = raw_of(p, &old);
     ctx->mem_used -= old;
-    ctx->alloc(ctx->alloc_ud, base, 0);
+    ctx->alloc(ctx->alloc_ud, raw, 0);
 }
 
 void nn_ctx_set_mem_limit(NnCtx *ctx, size_t bytes) { ctx->mem_limit = bytes; }
@@ -229,10 +273,17 @@ bool nn_interrupted(NnCtx *ctx)
  * it sleeps, so the regions of a training step, tens of microseconds apart,
  * start without a system call, and an idle pool still sleeps.  The pool is
  * created with plain malloc (not the hook) on first use, since it outlives
- * any one call. */
+ * any one call.
+ *
+ * A homed region (nn_parallel_parts) has one chunk per part, and its claim
+ * word holds the set of chunks taken instead of a counter: each thread
+ * takes its own part first (the caller part 0, worker i part i + 1), then
+ * any part still free (part 0 is the caller's alone), so the parts stay on
+ * their cores from one region to the next unless a thread is late. */
 #define NN_SPIN_NS 200000
 #define NN_CHUNKS_PER_THREAD 4
 #define CHUNK_BITS 24                   /* claim = generation << 24 | next chunk */
+#define NN_PARTS_MAX CHUNK_BITS         /* a homed region's chunks: one bit each */
 #define GEN_OF(w) ((w) >> CHUNK_BITS)
 #define CHUNK_OF(w) ((int64_t)((w) & ((UINT64_C(1) << CHUNK_BITS) - 1)))
 
@@ -245,15 +296,21 @@ typedef struct NnPool {
     atomic_int finished;            /* chunks done in the current region */
     atomic_bool quit;
     int sleepers;                   /* workers waiting on go (under mu) */
-    /* The region: stored before its generation is published.  A claimer
-     * reads them between loading the claim word and claiming a chunk with
-     * a compare-and-swap on it, so a successful claim proves they were the
-     * region's own (the next region is published only when this one's
-     * chunks are all done). */
+    /* The region: stored before its generation is published, between
+     * fields_gen 0 and fields_gen = its generation (a sequence lock).  A
+     * claimer reads them between loading the claim word and claiming a
+     * chunk with a compare-and-swap on it, and uses them only when
+     * fields_gen, read before and after, is the claim word's generation:
+     * the next region's fields are written once this one's chunks are all
+     * done, while the claim word still shows this region, and a claim
+     * computed from them would succeed. */
+    _Atomic uint64_t fields_gen;
     _Atomic(NnTaskFn) fn;
     _Atomic(void *) arg;
     _Atomic int64_t n;
     _Atomic int64_t nchunks;
+    _Atomic unsigned fp_mode;       /* the caller's floating-point mode (denormals) */
+    _Atomic bool homed;             /* nn_parallel_parts: the claim's low bits are a set */
 } NnPool;
 
 typedef struct {
@@ -281,23 +338,48 @@ static inline void cpu_relax(void)
 #endif
 }
 
+/* The chunk a thread claims next: in a homed region its own (chunk
+ * `home`) while free, then any free one but the caller's chunk 0, which
+ * only the caller runs; otherwise the next in order.  -1 when none is
+ * left. */
+static int64_t next_chunk(uint64_t w, bool homed, int64_t nchunks, int home)
+{
+    if (!homed)
+        return CHUNK_OF(w) < nchunks ? CHUNK_OF(w) : -1;
+    uint64_t taken = (uint64_t)CHUNK_OF(w);
+    if (home < nchunks && !(taken >> home & 1))
+        return home;
+    for (int64_t c = nchunks - 1; c >= (home ? 1 : 0); c--)
+        if (!(taken >> c & 1))
+            return c;
+    return -1;
+}
+
 /* Claims and runs chunks, from the region of claim word w on, until none
- * is left; returns the last claim word seen. */
-static uint64_t run_chunks(NnPool *p, uint64_t w)
+ * is left; returns the last claim word seen.  home: the caller 0, worker
+ * i i + 1. */
+static uint64_t run_chunks(NnPool *p, uint64_t w, int home)
 {
     for (;;) {
+        uint64_t g = atomic_load_explicit(&p->fields_gen, memory_order_acquire);
         NnTaskFn fn = atomic_load_explicit(&p->fn, memory_order_relaxed);
         void *arg = atomic_load_explicit(&p->arg, memory_order_relaxed);
         int64_t n = atomic_load_explicit(&p->n, memory_order_relaxed);
         int64_t nchunks = atomic_load_explicit(&p->nchunks, memory_order_relaxed);
-        int64_t c = CHUNK_OF(w);
-        if (c >= nchunks)
+        bool homed = atomic_load_explicit(&p->homed, memory_order_relaxed);
+        atomic_thread_fence(memory_order_acquire);
+        if (g != GEN_OF(w) || atomic_load_explicit(&p->fields_gen, memory_order_relaxed) != g)
+            return w;               /* w's region is done; the next one is coming */
+        int64_t c = next_chunk(w, homed, nchunks, home);
+        if (c < 0)
             return w;
-        if (!atomic_compare_exchange_weak_explicit(&p->claim, &w, w + 1, memory_order_acq_rel,
+        uint64_t claimed = homed ? w | UINT64_C(1) << c : w + 1;
+        if (!atomic_compare_exchange_weak_explicit(&p->claim, &w, claimed, memory_order_acq_rel,
                                                    memory_order_acquire))
             continue;                   /* w now holds the current word */
         int64_t lo, hi;
         task_range(n, nchunks, c, &lo, &hi);
+        nn_fp_mode_set(atomic_load_explicit(&p->fp_mode, memory_order_relaxed));
         fn(arg, lo, hi);
         if (atomic_fetch_add_explicit(&p->finished, 1, memory_order_acq_rel) + 1 == nchunks) {
             pthread_mutex_lock(&p->mu);           /* the caller may be asleep */
@@ -342,7 +424,8 @@ static void *worker_main(void *vp)
         }
         if (atomic_load(&p->quit))
             break;
-        seen = GEN_OF(run_chunks(p, atomic_load_explicit(&p->claim, memory_order_acquire)));
+        seen = GEN_OF(run_chunks(p, atomic_load_explicit(&p->claim, memory_order_acquire),
+                                 w->index + 1));
     }
     free(w);
     return NULL;
@@ -414,6 +497,41 @@ void nn_ctx_set_threads(NnCtx *ctx, int n)
 
 int nn_ctx_threads(const NnCtx *ctx) { return ctx ? ctx->threads : 1; }
 
+/* Publishes a region of nchunks chunks over [0, n) and runs it with the
+ * workers; returns when every chunk is done. */
+static void run_region(NnPool *p, int64_t n, int64_t nchunks, bool homed, NnTaskFn fn, void *arg)
+{
+    uint64_t gen = GEN_OF(atomic_load_explicit(&p->claim, memory_order_relaxed)) + 1;
+    atomic_store_explicit(&p->fields_gen, 0, memory_order_relaxed);
+    atomic_thread_fence(memory_order_release);
+    atomic_store_explicit(&p->fn, fn, memory_order_relaxed);
+    atomic_store_explicit(&p->arg, arg, memory_order_relaxed);
+    atomic_store_explicit(&p->n, n, memory_order_relaxed);
+    atomic_store_explicit(&p->nchunks, nchunks, memory_order_relaxed);
+    atomic_store_explicit(&p->homed, homed, memory_order_relaxed);
+    atomic_store_explicit(&p->fp_mode, nn_fp_mode_get(), memory_order_relaxed);
+    atomic_store_explicit(&p->finished, 0, memory_order_relaxed);
+    atomic_store_explicit(&p->fields_gen, gen, memory_order_release);
+    uint64_t w = gen << CHUNK_BITS;
+    pthread_mutex_lock(&p->mu);            /* published under mu: no lost wake-up */
+    atomic_store_explicit(&p->claim, w, memory_order_release);
+    if (p->sleepers)
+        pthread_cond_broadcast(&p->go);
+    pthread_mutex_unlock(&p->mu);
+    run_chunks(p, w, 0);
+    int64_t until = mono_ns() + NN_SPIN_NS;
+    for (unsigned i = 1; atomic_load_explicit(&p->finished, memory_order_acquire) < nchunks; i++) {
+        cpu_relax();
+        if (i % 64 == 0 && mono_ns() > until) {
+            pthread_mutex_lock(&p->mu);
+            while (atomic_load_explicit(&p->finished, memory_order_acquire) < nchunks)
+                pthread_cond_wait(&p->done, &p->mu);
+            pthread_mutex_unlock(&p->mu);
+            break;
+        }
+    }
+}
+
 void nn_parallel_for(NnCtx *ctx, int64_t n, int64_t min_chunk, NnTaskFn fn, void *arg)
 {
     int threads = ctx ? ctx->threads : 1;
@@ -429,29 +547,19 @@ void nn_parallel_for(NnCtx *ctx, int64_t n, int64_t min_chunk, NnTaskFn fn, void
         return;
     }
     int64_t nchunks = (int64_t)(p->nworkers + 1) * NN_CHUNKS_PER_THREAD;
-    if (nchunks > want)
-        nchunks = want;
-    atomic_store_explicit(&p->fn, fn, memory_order_relaxed);
-    atomic_store_explicit(&p->arg, arg, memory_order_relaxed);
-    atomic_store_explicit(&p->n, n, memory_order_relaxed);
-    atomic_store_explicit(&p->nchunks, nchunks, memory_order_relaxed);
-    atomic_store_explicit(&p->finished, 0, memory_order_relaxed);
-    uint64_t w = (GEN_OF(atomic_load_explicit(&p->claim, memory_order_relaxed)) + 1) << CHUNK_BITS;
-    pthread_mutex_lock(&p->mu);            /* published under mu: no lost wake-up */
-    atomic_store_explicit(&p->claim, w, memory_order_release);
-    if (p->sleepers)
-        pthread_cond_broadcast(&p->go);
-    pthread_mutex_unlock(&p->mu);
-    run_chunks(p, w);
-    int64_t until = mono_ns() + NN_SPIN_NS;
-    for (unsigned i = 1; atomic_load_explicit(&p->finished, memory_order_acquire) < nchunks; i++) {
-        cpu_relax();
-        if (i % 64 == 0 && mono_ns() > until) {
-            pthread_mutex_lock(&p->mu);
-            while (atomic_load_explicit(&p->finished, memory_order_acquire) < nchunks)
-                pthread_cond_wait(&p->done, &p->mu);
-            pthread_mutex_unlock(&p->mu);
-            break;
-        }
+    run_region(p, n, nchunks < want ? nchunks : want, false, fn, arg);
+}
+
+void nn_parallel_parts(NnCtx *ctx, int parts, NnTaskFn fn, void *arg)
+{
+    int threads = ctx ? ctx->threads : 1;
+    if (threads > 1 && parts > 1 && !ctx->pool)
+        ctx->pool = pool_new(threads - 1);
+    NnPool *p = threads > 1 ? ctx->pool : NULL;
+    if (!p || p->nworkers < 1 || parts <= 1 || parts > NN_PARTS_MAX) {
+        for (int i = 0; i < parts; i++)
+            fn(arg, i, i + 1);
+        return;
     }
+    run_region(p, parts, parts, true, fn, arg);
 }

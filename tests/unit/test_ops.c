@@ -8,6 +8,8 @@
 #include "ops_cases.h"
 #include "nn_internal.h"   /* nn_parallel_for: the ctx thread pool */
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -242,6 +244,54 @@ static void test_pool_regions(void **state)
         if (r % 500 == 499) {
             struct timespec ts = { 0, 2000000 };     /* 2 ms: the workers sleep */
             nanosleep(&ts, NULL);
+        }
+    }
+    nn_ctx_set_threads(ctx, 1);
+}
+
+/* Homed regions (nn_parallel_parts) between plain ones: every part runs
+ * exactly once per region, as fn(arg, p, p + 1); the caller runs part 0
+ * (no other thread takes it before its own); with one thread the caller
+ * runs all. */
+typedef struct {
+    int hits[8];
+    _Atomic int calls;
+    pthread_t caller;
+    _Atomic int part0_elsewhere;
+} PartsJob;
+
+static void parts_task(void *arg, int64_t lo, int64_t hi)
+{
+    PartsJob *j = arg;
+    if (hi != lo + 1 || lo < 0 || lo >= 8)
+        return;                 /* no call is counted: the region's check fails */
+    __atomic_add_fetch(&j->hits[lo], 1, __ATOMIC_RELAXED);
+    atomic_fetch_add(&j->calls, 1);
+    if (lo == 0 && !pthread_equal(pthread_self(), j->caller))
+        atomic_fetch_add(&j->part0_elsewhere, 1);
+}
+
+static void test_pool_parts(void **state)
+{
+    NnCtx *ctx = CTX;
+    static int hits[3000];
+    for (int threads = 1; threads <= 3; threads++) {
+        nn_ctx_set_threads(ctx, threads);
+        for (int r = 0; r < 2000; r++) {
+            int parts = 1 + r % 5;
+            PartsJob j = { .caller = pthread_self() };
+            nn_parallel_parts(ctx, parts, parts_task, &j);
+            for (int p = 0; p < 8; p++)
+                if (j.hits[p] != (p < parts ? 1 : 0))
+                    fail_msg("%d threads, region %d: part %d ran %d times", threads, r, p,
+                             j.hits[p]);
+            assert_int_equal(atomic_load(&j.calls), parts);
+            assert_int_equal(atomic_load(&j.part0_elsewhere), 0);
+            PoolJob pj = { hits, r };               /* a plain region in between */
+            memset(hits, 0, sizeof hits);
+            nn_parallel_for(ctx, 3000, 1000, pool_task, &pj);
+            for (int i = 0; i < 3000; i++)
+                assert_int_equal(hits[i], 1);
         }
     }
     nn_ctx_set_threads(ctx, 1);
@@ -720,7 +770,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, fx_setup, fx_teardown)
     const struct CMUnitTest tests[] = {
         T(test_binary_floats), T(test_floordiv_mod_numpy), T(test_binary_ints_bools),
-        T(test_nan_and_broadcast_errors), T(test_threads_identical), T(test_pool_regions), T(test_unary_floats),
+        T(test_nan_and_broadcast_errors), T(test_threads_identical), T(test_pool_regions), T(test_pool_parts), T(test_unary_floats),
         T(test_unary_special), T(test_softmax), T(test_clip_where), T(test_reduce_axes),
         T(test_reduce_stats_args), T(test_reduce_ints_bools_empty), T(test_reduce_million),
         T(test_cumsum), T(test_concat_stack_split), T(test_take_onehot),
