@@ -87,8 +87,11 @@ static void free_ws(NnModel *m)
 {
     nn_free(m->ctx, m->ws);
     nn_free(m->ctx, m->idx);
+    nn_free(m->ctx, m->partial);
     m->ws = NULL;
     m->idx = NULL;
+    m->partial = NULL;
+    m->partial_cap = 0;
     m->ws_rows = 0;
     m->nidx = 0;
 }

@@ -77,6 +77,10 @@ struct NnModel {
     int64_t *idx;           /* sample order of the current epoch */
     int64_t nidx;
     bool nofuse;            /* tests: cross-entropy from probabilities, never logits */
+    bool update_early;      /* a training step's backward: layers may update themselves */
+    int64_t updated_prefix; /* parameters [0, this) were updated in the backward pass */
+    float *partial;         /* nn_dense_step.c: partial products of a split layer */
+    int64_t partial_cap;    /* floats */
     char name[64];          /* nn_model_set_name; "" = unnamed */
 };
 
@@ -98,11 +102,15 @@ void nn_act_forward(NnActivation a, double alpha, const float *z, float *y, int6
 /* dy <- dy * f'(z) in place (softmax: the row Jacobian, from y). */
 void nn_act_backward(NnActivation a, double alpha, const float *z, const float *y, float *dy,
                      int64_t rows, int64_t cols);
-void nn_dense_forward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, int64_t B);
-void nn_dense_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, float *dy,
-                       float *dx, int64_t B);
 void nn_actlayer_forward(NnLayer *L, const float *x, int64_t B);
 void nn_actlayer_backward(NnLayer *L, const float *x, float *dy, float *dx, int64_t B);
+
+/* nn_dense_step.c: Dense in the model's steps, its kernel's rows cut into
+ * blocks over the ctx's threads; the backward of the first layer of a
+ * training step also updates its weights (nn_optim_can_update_early). */
+void nn_dense_forward(NnCtx *ctx, NnModel *m, NnLayer *L, const float *x, int64_t B);
+void nn_dense_backward(NnCtx *ctx, NnModel *m, NnLayer *L, const float *x, float *dy,
+                       float *dx, int64_t B);
 
 /* nn_layer_softmax.c: Softmax over a feature axis other than the last */
 bool nn_softmax_axis_valid(const NnLayerConfig *c, int in_ndim);
@@ -154,6 +162,9 @@ bool nn_loss_is_sparse(const NnLossConfig *c);
 /* nn_optim.c */
 NnStatus nn_optim_alloc(NnCtx *ctx, NnModel *m);
 void nn_optim_step(NnModel *m);
+bool nn_optim_can_update_early(const NnModel *m, const NnLayer *L);
+void nn_optim_update_range(NnModel *m, int64_t off, int64_t n);
+void nn_optim_updated_early(NnModel *m, const NnLayer *L);
 double nn_reg_loss(const NnModel *m);
 void nn_reg_grad(NnModel *m);
 

@@ -1,6 +1,6 @@
 /* nn_layer_dense.c - activation functions (forward and backward over rows)
- * and the layers built from them: Dense (GEMM + fused bias and activation),
- * Activation, Softmax, ReLU, LeakyReLU, ELU.
+ * and the layers built from them: Dense's bias and activation (its products
+ * are in nn_dense_step.c), Activation, Softmax, ReLU, LeakyReLU, ELU.
  *
  * Formulas are Keras's (keras/activations.py, TF 2.x): selu constants,
  * exact gelu (approximate=False), hard_sigmoid clip(0.2x + 0.5, 0, 1),
@@ -180,35 +180,6 @@ void nn_bias_act(const NnLayer *L, float *z, float *out, const float *b, int64_t
                 zr[j] += b[j];
         }
     nn_act_forward(a, L->cfg.act_alpha, z, out, rows, cols);
-}
-
-/* x (rows, fan_in) -> out (rows, units), rows = B * in_size / fan_in. */
-void nn_dense_forward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, int64_t B)
-{
-    int64_t k = L->w[0].shape[0], n = L->w[0].shape[1];
-    int64_t rows = B * (L->in_size / k);
-    float *z = L->z ? L->z : L->out;
-    const float *W = nn_weight_ptr(m, L, 0);                       /* (k, n) */
-    const float *b = L->nw > 1 ? nn_weight_ptr(m, L, 1) : NULL;    /* (n) */
-    nn_train_gemm(ctx, false, false, rows, n, k, x, k, W, n, z, n);
-    nn_bias_act(L, z, L->out, b, rows, n);
-}
-
-void nn_dense_backward(NnCtx *ctx, const NnModel *m, NnLayer *L, const float *x, float *dy,
-                       float *dx, int64_t B)
-{
-    int64_t k = L->w[0].shape[0], n = L->w[0].shape[1];
-    int64_t rows = B * (L->in_size / k);
-    if (!L->skip_act_backward)
-        nn_act_backward(L->cfg.activation, L->cfg.act_alpha, L->z, L->out, dy, rows, n);
-    if (L->cfg.trainable) {
-        float *dW = nn_grad_ptr(m, L, 0);
-        nn_train_gemm(ctx, true, false, k, n, rows, x, k, dy, n, dW, n);
-        if (L->nw > 1)
-            nn_train_colsum(dy, rows, n, nn_grad_ptr(m, L, 1));
-    }
-    if (dx)
-        nn_train_gemm(ctx, false, true, rows, k, n, dy, n, nn_weight_ptr(m, L, 0), n, dx, k);
 }
 
 /* ------------------------------------------- Activation, Softmax, ReLU, LeakyReLU, ELU */

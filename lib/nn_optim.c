@@ -192,13 +192,18 @@ static void sgd(const NnOptimConfig *o, float *restrict w, const float *restrict
     }
 }
 
+/* Adam's step size at iteration t: lr * sqrt(1 - b2^t) / (1 - b1^t). */
+static float adam_alpha(const NnOptimConfig *o, int64_t t)
+{
+    return (float)(o->learning_rate * sqrt(1 - pow(o->beta_2, (double)t)) /
+                   (1 - pow(o->beta_1, (double)t)));
+}
+
 NN_VECTORIZE
-static void adam(const NnOptimConfig *o, int64_t t, float *restrict w, const float *restrict g,
+static void adam(const NnOptimConfig *o, float alpha, float *restrict w, const float *restrict g,
                  float *restrict m1, float *restrict m2, float *restrict vh, int64_t n)
 {
     float b1 = (float)o->beta_1, b2 = (float)o->beta_2, eps = (float)o->epsilon;
-    float alpha = (float)(o->learning_rate * sqrt(1 - pow(o->beta_2, (double)t)) /
-                          (1 - pow(o->beta_1, (double)t)));
     float c1 = 1 - b1, c2 = 1 - b2;
     if (vh) {
         for (int64_t i = 0; i < n; i++) {
@@ -274,9 +279,9 @@ static void clip(const NnOptimConfig *o, float *g, int64_t n)
 
 int nn_optim_nslots(const NnOptimConfig *o) { return nslots(o); }
 
-/* The update of one weight array: clipping, weight decay, then the rule. */
-void nn_optim_update(const NnOptimConfig *o, int64_t t, float *w, float *g, float *const *slots,
-                     int64_t n)
+/* The update of n contiguous parameters; alpha is adam_alpha's for Adam. */
+static void update(const NnOptimConfig *o, float alpha, float *w, float *g, float *const *slots,
+                   int64_t n)
 {
     float *s0 = slots[0], *s1 = slots[1], *s2 = slots[2];
     clip(o, g, n);
@@ -287,13 +292,21 @@ void nn_optim_update(const NnOptimConfig *o, int64_t t, float *w, float *g, floa
     }
     switch (o->kind) {
     case NN_OPT_SGD: sgd(o, w, g, s0, n); break;
-    case NN_OPT_ADAM: case NN_OPT_ADAMW: adam(o, t, w, g, s0, s1, s2, n); break;
+    case NN_OPT_ADAM: case NN_OPT_ADAMW: adam(o, alpha, w, g, s0, s1, s2, n); break;
     case NN_OPT_RMSPROP:
         rmsprop(o, w, g, s0, o->momentum > 0 ? s1 : NULL,
                 o->centered ? (o->momentum > 0 ? s2 : s1) : NULL, n);
         break;
     default: adagrad(o, w, g, s0, n); break;
     }
+}
+
+/* The update of one weight array: clipping, weight decay, then the rule. */
+void nn_optim_update(const NnOptimConfig *o, int64_t t, float *w, float *g, float *const *slots,
+                     int64_t n)
+{
+    update(o, o->kind == NN_OPT_ADAM || o->kind == NN_OPT_ADAMW ? adam_alpha(o, t) : 0, w, g,
+           slots, n);
 }
 
 /* One update of range [off, off+n) of the parameter block. */
@@ -307,7 +320,8 @@ static void step_range(NnModel *m, int64_t off, int64_t n)
 
 static void step_task(void *arg, int64_t lo, int64_t hi)
 {
-    step_range(arg, lo, hi - lo);
+    NnModel *m = arg;
+    step_range(m, m->updated_prefix + lo, hi - lo);
 }
 
 /* Every rule is element-wise, so when no layer is frozen and no per-weight
@@ -323,7 +337,8 @@ void nn_optim_step(NnModel *m)
     for (int i = 0; flat && i < m->n; i++)
         flat = m->layers[i].cfg.trainable;
     if (flat) {
-        nn_parallel_for(m->ctx, m->nparams, 1 << 16, step_task, m);
+        int64_t done = m->updated_prefix;       /* updated in the backward pass */
+        nn_parallel_for(m->ctx, m->nparams - done, 1 << 16, step_task, m);
     } else {
         for (int i = 0; i < m->n; i++) {
             NnLayer *L = &m->layers[i];
@@ -334,7 +349,54 @@ void nn_optim_step(NnModel *m)
                     step_range(m, L->w[j].offset, L->w[j].numel);
         }
     }
+    m->updated_prefix = 0;
     m->iterations++;
+}
+
+static const NnRegularizer *weight_reg(const NnLayer *L, int j);
+
+/* A layer's update can run in its backward pass, as soon as its gradients
+ * are complete, when every parameter's update depends on that parameter
+ * alone: no gradient norm to clip (which needs the whole gradient) and no
+ * regularization term (added to the gradients after the backward pass).
+ * The layer's weights must start the parameter block, so that the pass
+ * over the rest stays one contiguous range. */
+bool nn_optim_can_update_early(const NnModel *m, const NnLayer *L)
+{
+    if (!m->update_early || m->opt.clipnorm != 0 || !L->cfg.trainable || L->nw < 1 ||
+        L->w[0].offset != 0)
+        return false;
+    for (int i = 0; i < m->n; i++)
+        if (!m->layers[i].cfg.trainable)
+            return false;
+    int64_t end = 0;
+    for (int j = 0; j < L->nw; j++) {
+        const NnRegularizer *r = weight_reg(L, j);
+        if (!L->w[j].trainable || L->w[j].offset != end || (r && (r->l1 != 0 || r->l2 != 0)))
+            return false;
+        end += L->w[j].numel;
+    }
+    return true;
+}
+
+/* The update of parameters [off, off + n) of the block, ahead of
+ * nn_optim_step: the caller records the layer as done with
+ * nn_optim_updated_early once all of its parameters are. */
+void nn_optim_update_range(NnModel *m, int64_t off, int64_t n)
+{
+    const NnOptimConfig *o = &m->opt;
+    float alpha = o->kind == NN_OPT_ADAM || o->kind == NN_OPT_ADAMW
+                      ? adam_alpha(o, m->iterations + 1) : 0;
+    float *slots[3];
+    for (int k = 0; k < 3; k++)
+        slots[k] = m->slots[k] ? m->slots[k] + off : NULL;
+    update(o, alpha, m->params + off, m->grads + off, slots, n);
+}
+
+void nn_optim_updated_early(NnModel *m, const NnLayer *L)
+{
+    const NnWeight *w = &L->w[L->nw - 1];
+    m->updated_prefix = w->offset + w->numel;
 }
 
 /* ---------------------------------------------------------------- regularization */

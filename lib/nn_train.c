@@ -14,6 +14,7 @@
  * entry per completed epoch.
  */
 #include "nn_layer.h"
+#include "nn_internal.h"   /* nn_flush_denormals_begin */
 
 #include <math.h>
 #include <stdio.h>
@@ -381,13 +382,17 @@ static NnStatus forward_loss(NnCtx *ctx, NnModel *m, const Data *d, int64_t B, b
 static NnStatus train_step(NnCtx *ctx, NnModel *m, const Data *d, int64_t B, bool use_sw,
                            Running *r, double *loss)
 {
+    unsigned fp = nn_flush_denormals_begin();
     NnStatus st = forward_loss(ctx, m, d, B, true, true, loss, r, use_sw);
-    if (st)
-        return st;
-    backward(ctx, m, B);
-    nn_reg_grad(m);
-    nn_optim_step(m);
-    return NN_OK;
+    if (!st) {
+        m->update_early = true;
+        backward(ctx, m, B);
+        m->update_early = false;
+        nn_reg_grad(m);
+        nn_optim_step(m);
+    }
+    nn_flush_denormals_end(fp);
+    return st;
 }
 
 /* ---------------------------------------------------------------- evaluate / predict */
@@ -416,7 +421,9 @@ static NnStatus eval_range(NnCtx *ctx, NnModel *m, const Data *d, int64_t start,
         gather(d->x, NULL, start + done, B, d->xsz, m->xb);
         gather(d->y, NULL, start + done, B, d->ysz, m->yb);
         double loss;
+        unsigned fp = nn_flush_denormals_begin();
         st = forward_loss(ctx, m, d, B, false, false, &loss, r, false);
+        nn_flush_denormals_end(fp);
         if (st == NN_ENAN)
             st = NN_OK;     /* evaluate reports nan as Keras does */
         done += B;
@@ -484,7 +491,9 @@ NnTensor *nn_predict(NnCtx *ctx, NnModel *m, const NnTensor *x, int64_t batch_si
     for (int64_t done = 0; out && done < d.n;) {
         int64_t B = d.n - done < chunk ? d.n - done : chunk;
         gather(d.x, NULL, done, B, d.xsz, m->xb);
+        unsigned fp = nn_flush_denormals_begin();
         nn_model_forward(ctx, m, m->xb, B, false);
+        nn_flush_denormals_end(fp);
         memcpy(o + done * L->out_size, m->layers[m->n - 1].out,
                sizeof(float) * (size_t)(B * L->out_size));
         done += B;

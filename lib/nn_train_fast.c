@@ -76,8 +76,10 @@ static bool blas_small_enough(int64_t m, int64_t n, int64_t k, int64_t lda, int6
 }
 #endif
 
-static bool g_timing;
-static double g_gemm_seconds;
+/* Per thread: the bench times the thread that runs the fit; a pool
+ * worker's block products add to its own counter, not to the caller's. */
+static _Thread_local bool g_timing;
+static _Thread_local double g_gemm_seconds;
 
 void nn_train_gemm_timing(bool on)
 {
@@ -138,6 +140,35 @@ static void train_gemm(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64
     }
 #endif
     nn_gemm_f32(ctx, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+}
+
+void nn_train_gemm_block(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float *a,
+                         int64_t lda, const float *b, int64_t ldb, float *c, int64_t ldc)
+{
+    double t0 = g_timing ? now_seconds() : 0;
+#ifdef HAVE_CBLAS
+    if (blas_small_enough(m, n, k, lda, ldb, ldc) &&
+        strcmp(nn_gemm_backend_name(), "openblas") == 0) {
+        GemmJob j = { ta, tb, (int)m, (int)n, (int)k, (int)lda, (int)ldb, (int)ldc, a, b, c, 1, 0 };
+        gemm_cols(&j, 0, n, 0.0f);
+    } else
+#endif
+    {
+        nn_gemm_f32(NULL, ta, tb, m, n, k, 1.0f, a, lda, b, ldb, 0.0f, c, ldc);
+    }
+    if (g_timing)
+        g_gemm_seconds += now_seconds() - t0;
+}
+
+void nn_train_blas_serial(NnCtx *ctx, bool on)
+{
+#ifdef HAVE_CBLAS
+    if (strcmp(nn_gemm_backend_name(), "openblas") == 0)
+        openblas_set_num_threads(on ? 1 : nn_ctx_threads(ctx));
+#else
+    (void)ctx;
+    (void)on;
+#endif
 }
 
 /* The row kernels are simple loops written for the vectorizer; ISO C mode

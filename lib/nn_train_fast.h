@@ -28,6 +28,15 @@ void nn_train_gemm(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64_t k
 void nn_train_gemm_timing(bool on);
 double nn_train_gemm_seconds(void);
 
+/* C (m, n) = op(A) @ op(B) on the calling thread alone (a block of a
+ * product cut by the caller: A, B and C may be parts of larger arrays).  The
+ * caller brackets its parallel region with nn_train_blas_serial(ctx, true)
+ * and (ctx, false), so no block wakes OpenBLAS's own threads. */
+void nn_train_gemm_block(bool ta, bool tb, int64_t m, int64_t n, int64_t k, const float *a,
+                         int64_t lda, const float *b, int64_t ldb, float *c, int64_t ldc);
+void nn_train_blas_serial(NnCtx *ctx, bool on);
+
+
 /* db (n) = column sums of dy (rows, n), summed in row order. */
 void nn_train_colsum(const float *dy, int64_t rows, int64_t n, float *db);
 

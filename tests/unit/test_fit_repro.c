@@ -3,6 +3,8 @@
  *  - two fits of an MLP large enough that some products take the threaded
  *    GEMM path and the optimizer step is split over threads give
  *    bit-identical weights from the same seed, with 1 and with 2 threads;
+ *  - the weights do not depend on where the first layer's update runs, and
+ *    one and two threads agree up to rounding;
  *  - the per-shape GEMM policy matches a float64 reference on shapes on
  *    both sides of its single-thread threshold, with every transpose;
  *  - the fused row kernels match their definitions (hand-checked values,
@@ -18,6 +20,7 @@
 #include <string.h>
 
 #include "nn.h"
+#include "nn_layer.h"     /* nn_model_loss_grad: gradients without an update */
 #include "nn_train_fast.h"
 
 static int setup(void **state)
@@ -37,7 +40,24 @@ static int teardown(void **state)
 /* 256 -> 512 relu -> 512 relu -> 10 softmax at batch 128: the 512x512
  * products (67 MFLOP) are above the single-thread threshold, the others
  * below; 394,250 parameters split the optimizer step. */
+static NnModel *seeded_fit_act(NnCtx *ctx, const NnTensor *x, const NnTensor *y, int threads,
+                               double clipnorm, NnActivation act);
+
 static NnModel *seeded_fit(NnCtx *ctx, const NnTensor *x, const NnTensor *y, int threads)
+{
+    return seeded_fit_act(ctx, x, y, threads, 0, NN_ACT_RELU);
+}
+
+static NnModel *seeded_fit_clip(NnCtx *ctx, const NnTensor *x, const NnTensor *y, int threads,
+                                double clipnorm)
+{
+    return seeded_fit_act(ctx, x, y, threads, clipnorm, NN_ACT_RELU);
+}
+
+/* clipnorm > 0 (too large to clip anything) keeps every update after the
+ * backward pass; 0 lets the first layer update itself in its backward. */
+static NnModel *seeded_fit_act(NnCtx *ctx, const NnTensor *x, const NnTensor *y, int threads,
+                               double clipnorm, NnActivation act)
 {
     nn_ctx_set_threads(ctx, threads);
     nn_rng_seed(ctx, 17);
@@ -47,12 +67,13 @@ static NnModel *seeded_fit(NnCtx *ctx, const NnTensor *x, const NnTensor *y, int
         NnLayerConfig c;
         nn_layer_config_init(&c, NN_LAYER_DENSE);
         c.units = units[i];
-        c.activation = i < 2 ? NN_ACT_RELU : NN_ACT_SOFTMAX;
+        c.activation = i < 2 ? act : NN_ACT_SOFTMAX;
         assert_int_equal(nn_model_add(ctx, m, &c), NN_OK);
     }
     NnOptimConfig o;
     NnLossConfig l;
     nn_optim_config_init(&o, NN_OPT_ADAM);
+    o.clipnorm = clipnorm;
     nn_loss_config_init(&l, NN_LOSS_SPARSE_CCE);
     assert_int_equal(nn_model_compile(ctx, m, &o, &l, NULL, 0), NN_OK);
     NnFitOptions f;
@@ -109,6 +130,84 @@ static void repro_threads(void **state, int threads)
 
 static void repro_one_thread(void **state) { repro_threads(state, 1); }
 static void repro_two_threads(void **state) { repro_threads(state, 2); }
+
+/* Where the first layer's update runs does not change the weights: in its
+ * backward pass (block by block on two threads) or in the pass over all
+ * parameters after it (clipnorm set, too large to clip). */
+static void same_weights_wherever_updated(void **state)
+{
+    NnCtx *ctx = *state;
+    NnTensor *x, *y;
+    data(ctx, &x, &y);
+    for (int th = 1; th <= 2; th++) {
+        NnModel *early = seeded_fit(ctx, x, y, th), *late = seeded_fit_clip(ctx, x, y, th, 1e30);
+        assert_same_weights(early, late);
+        nn_model_free(early);
+        nn_model_free(late);
+    }
+    nn_tensor_unref(x);
+    nn_tensor_unref(y);
+}
+
+static double max_abs(const float *a, int64_t n)
+{
+    double m = 0;
+    for (int64_t i = 0; i < n; i++)
+        m = fabs(a[i]) > m ? fabs(a[i]) : m;
+    return m;
+}
+
+static void assert_close(const float *a, const float *b, int64_t n, const char *what)
+{
+    double tol = 1e-5 * max_abs(a, n);
+    for (int64_t i = 0; i < n; i++)
+        if (!(fabs((double)a[i] - b[i]) <= tol))
+            fail_msg("%s[%lld]: %.9g on one thread, %.9g on two", what, (long long)i, a[i], b[i]);
+}
+
+/* On two threads the 512-unit layers' products are cut into blocks of
+ * kernel rows and summed in two pieces: the outputs and the gradients
+ * agree with one thread's up to rounding.  The hidden layers are tanh: with
+ * ReLU, a unit whose input is within rounding of zero can switch with the
+ * order of the sums, and one sample's whole gradient with it. */
+static void threads_agree(void **state)
+{
+    NnCtx *ctx = *state;
+    NnTensor *x, *y;
+    data(ctx, &x, &y);
+    NnModel *m = seeded_fit_act(ctx, x, y, 1, 0, NN_ACT_TANH);    /* trained weights */
+    float *grads[2][3], *pred[2];
+    int64_t np[3];
+    for (int th = 1; th <= 2; th++) {
+        nn_ctx_set_threads(ctx, th);
+        double loss;
+        assert_int_equal(nn_model_loss_grad(ctx, m, x, y, false, &loss), NN_OK);
+        for (int i = 0; i < 3; i++) {
+            int nd;
+            int64_t s[8];
+            nn_model_weight_info(m, i, 0, NULL, &nd, s);
+            np[i] = s[0] * s[1];
+            grads[th - 1][i] = test_malloc(sizeof(float) * (size_t)np[i]);
+            memcpy(grads[th - 1][i], nn_model_grad_data(m, i, 0), sizeof(float) * (size_t)np[i]);
+        }
+        NnTensor *p = nn_predict(ctx, m, x, 32, NULL);
+        assert_non_null(p);
+        pred[th - 1] = test_malloc(sizeof(float) * 3000);
+        memcpy(pred[th - 1], nn_tensor_data(p), sizeof(float) * 3000);
+        nn_tensor_unref(p);
+    }
+    assert_close(pred[0], pred[1], 3000, "prediction");
+    for (int i = 0; i < 3; i++) {
+        assert_close(grads[0][i], grads[1][i], np[i], "kernel gradient");
+        test_free(grads[0][i]);
+        test_free(grads[1][i]);
+    }
+    test_free(pred[0]);
+    test_free(pred[1]);
+    nn_model_free(m);
+    nn_tensor_unref(x);
+    nn_tensor_unref(y);
+}
 
 /* ---- the GEMM policy against float64 ---- */
 
@@ -217,11 +316,43 @@ static void colsum(void **state)
     assert_true(db[0] == 11 && db[1] == 22 && db[2] == 33);
 }
 
+/* A block product: C[:, 1:3] of C (2x5) from B[:, 1:3] of B (3x4), the
+ * rest of C untouched, by hand. */
+static void block_product(void **state)
+{
+    (void)state;
+    /* A (2x3) @ B[:, 1:3] of B (3x4) into C[:, 1:3] of C (2x5) */
+    const float a[6] = { 1, 2, 3, 4, 5, 6 };
+    const float b[12] = { 9, 1, 2, 9, 9, 3, 4, 9, 9, 5, 6, 9 };
+    float c[10];
+    for (int i = 0; i < 10; i++)
+        c[i] = -7;
+    nn_train_gemm_block(false, false, 2, 2, 3, a, 3, b + 1, 4, c + 1, 5);
+    /* row 0: 1*1+2*3+3*5 = 22, 1*2+2*4+3*6 = 28; row 1: 4+15+30 = 49, 8+20+36 = 64 */
+    const float want[10] = { -7, 22, 28, -7, -7, -7, 49, 64, -7, -7 };
+    assert_memory_equal(c, want, sizeof want);
+    /* A^T: A stored (3x2), op(A) = A^T (2x3) */
+    const float at[6] = { 1, 4, 2, 5, 3, 6 };
+    for (int i = 0; i < 10; i++)
+        c[i] = -7;
+    nn_train_gemm_block(true, false, 2, 2, 3, at, 2, b + 1, 4, c + 1, 5);
+    assert_memory_equal(c, want, sizeof want);
+    /* A as columns 1..3 of a (2x4) array (lda 4): a kernel-row block's input */
+    const float awide[8] = { 8, 1, 2, 3, 8, 4, 5, 6 };
+    for (int i = 0; i < 10; i++)
+        c[i] = -7;
+    nn_train_gemm_block(false, false, 2, 2, 3, awide + 1, 4, b + 1, 4, c + 1, 5);
+    assert_memory_equal(c, want, sizeof want);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test_setup_teardown(repro_one_thread, setup, teardown),
         cmocka_unit_test_setup_teardown(repro_two_threads, setup, teardown),
+        cmocka_unit_test_setup_teardown(same_weights_wherever_updated, setup, teardown),
+        cmocka_unit_test_setup_teardown(threads_agree, setup, teardown),
+        cmocka_unit_test(block_product),
         cmocka_unit_test_setup_teardown(gemm_policy, setup, teardown),
         cmocka_unit_test(bias_relu),
         cmocka_unit_test(relu_copy),
