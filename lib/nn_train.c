@@ -272,38 +272,88 @@ static NnStatus data_open(NnCtx *ctx, NnModel *m, const NnTensor *x, const NnTen
     return NN_OK;
 }
 
-/* dst (B, rowsz) float32 <- rows idx[start..start+B) (or start.. when idx NULL) of t. */
-static void gather(const NnTensor *t, const int64_t *idx, int64_t start, int64_t B,
-                   int64_t rowsz, float *dst)
+/* dst[:, c0:c1] (B rows of rowsz) float32 <- columns [c0, c1) of rows
+ * idx[start..start+B) (or start.. when idx NULL) of t. */
+static void gather_cols(const NnTensor *t, const int64_t *idx, int64_t start, int64_t B,
+                        int64_t rowsz, int64_t c0, int64_t c1, float *dst)
 {
     const char *base = nn_tensor_data(t);
     size_t es = nn_dtype_size(t->dtype);
-    for (int64_t r = 0; r < B; r++, dst += rowsz) {
+    for (int64_t r = 0; r < B; r++) {
         int64_t s = idx ? idx[start + r] : start + r;
-        const char *src = base + (size_t)(s * rowsz) * es;
+        const char *src = base + (size_t)(s * rowsz + c0) * es;
+        float *d = dst + r * rowsz + c0;
+        int64_t n = c1 - c0;
         switch (t->dtype) {
-        case NN_F32: memcpy(dst, src, sizeof(float) * (size_t)rowsz); break;
-        case NN_F64: for (int64_t j = 0; j < rowsz; j++) dst[j] = (float)((const double *)src)[j]; break;
-        case NN_I64: for (int64_t j = 0; j < rowsz; j++) dst[j] = (float)((const int64_t *)src)[j]; break;
-        case NN_I32: for (int64_t j = 0; j < rowsz; j++) dst[j] = (float)((const int32_t *)src)[j]; break;
-        case NN_U8: for (int64_t j = 0; j < rowsz; j++) dst[j] = ((const uint8_t *)src)[j]; break;
-        default: for (int64_t j = 0; j < rowsz; j++) dst[j] = ((const bool *)src)[j]; break;
+        case NN_F32: memcpy(d, src, sizeof(float) * (size_t)n); break;
+        case NN_F64: for (int64_t j = 0; j < n; j++) d[j] = (float)((const double *)src)[j]; break;
+        case NN_I64: for (int64_t j = 0; j < n; j++) d[j] = (float)((const int64_t *)src)[j]; break;
+        case NN_I32: for (int64_t j = 0; j < n; j++) d[j] = (float)((const int32_t *)src)[j]; break;
+        case NN_U8: for (int64_t j = 0; j < n; j++) d[j] = ((const uint8_t *)src)[j]; break;
+        default: for (int64_t j = 0; j < n; j++) d[j] = ((const bool *)src)[j]; break;
         }
     }
 }
 
-/* Asks the cache for rows idx[start..start+B) of t while the current batch
- * trains: a shuffled batch is B rows from anywhere in the training set, so
- * gathering it waits on memory unless its lines were requested early. */
-static void prefetch_rows(const NnTensor *t, const int64_t *idx, int64_t start, int64_t B,
-                          int64_t rowsz)
+/* dst (B, rowsz) float32 <- rows idx[start..start+B) (or start.. when idx NULL) of t. */
+static void gather(const NnTensor *t, const int64_t *idx, int64_t start, int64_t B,
+                   int64_t rowsz, float *dst)
+{
+    gather_cols(t, idx, start, B, rowsz, 0, rowsz, dst);
+}
+
+/* Asks the cache for columns [c0, c1) of rows idx[start..start+B) of t
+ * while the current batch trains: a shuffled batch is B rows from anywhere
+ * in the training set, so gathering it waits on memory unless its lines
+ * were requested early. */
+static void prefetch_cols(const NnTensor *t, const int64_t *idx, int64_t start, int64_t B,
+                          int64_t rowsz, int64_t c0, int64_t c1)
 {
     const char *base = nn_tensor_data(t);
-    size_t bytes = (size_t)rowsz * nn_dtype_size(t->dtype);
+    size_t es = nn_dtype_size(t->dtype);
     for (int64_t r = 0; r < B; r++) {
-        const char *row = base + (size_t)idx[start + r] * bytes;
-        for (size_t off = 0; off < bytes; off += 64)
+        const char *row = base + (size_t)idx[start + r] * (size_t)rowsz * es;
+        for (size_t off = (size_t)c0 * es; off < (size_t)c1 * es; off += 64)
             __builtin_prefetch(row + off, 0, 1);
+    }
+}
+
+/* A training batch's inputs: gathered, and the next batch's prefetched, in
+ * column blocks over the ctx's threads, block p on thread p: the blocks of
+ * the first Dense layer's kernel rows (nn_dense_step.c), so that each
+ * thread's share of the batch lands in the cache of the core that reads
+ * it.  Small batches of few features are one block. */
+#define NN_GATHER_SPLIT_MIN 8192        /* floats in the batch */
+
+typedef struct {
+    const NnTensor *t;
+    const int64_t *idx;
+    int64_t start, B, rowsz, next, nextB;   /* nextB 0: nothing to prefetch */
+    float *dst;
+    int parts;
+} GatherJob;
+
+static void gather_task(void *arg, int64_t lo, int64_t hi)
+{
+    const GatherJob *j = arg;
+    for (int64_t p = lo; p < hi; p++) {
+        int64_t c0 = j->rowsz * p / j->parts, c1 = j->rowsz * (p + 1) / j->parts;
+        gather_cols(j->t, j->idx, j->start, j->B, j->rowsz, c0, c1, j->dst);
+        if (j->nextB)
+            prefetch_cols(j->t, j->idx, j->next, j->nextB, j->rowsz, c0, c1);
+    }
+}
+
+static void gather_batch(NnCtx *ctx, const NnTensor *t, const int64_t *idx, int64_t start,
+                         int64_t B, int64_t nextB, int64_t rowsz, float *dst)
+{
+    int threads = nn_ctx_threads(ctx);
+    GatherJob j = { t, idx, start, B, rowsz, start + B, nextB, dst, 1 };
+    if (threads > 1 && B * rowsz >= NN_GATHER_SPLIT_MIN && rowsz >= threads) {
+        j.parts = threads;
+        nn_parallel_parts(ctx, j.parts, gather_task, &j);
+    } else {
+        gather_task(&j, 0, 1);
     }
 }
 
@@ -754,12 +804,9 @@ static NnStatus run_epoch(Fit *f, int64_t epoch, Running *r, bool *stop)
     for (int64_t s = 0; s < steps; s++) {
         int64_t start = s * f->batch;
         int64_t B = f->ntrain - start < f->batch ? f->ntrain - start : f->batch;
-        gather(f->d.x, m->idx, start, B, f->d.xsz, m->xb);
+        int64_t nextB = f->ntrain - start - B < f->batch ? f->ntrain - start - B : f->batch;
+        gather_batch(f->ctx, f->d.x, m->idx, start, B, nextB, f->d.xsz, m->xb);
         gather(f->d.y, m->idx, start, B, f->d.ysz, m->yb);
-        if (s + 1 < steps)
-            prefetch_rows(f->d.x, m->idx, start + B,
-                          f->ntrain - start - B < f->batch ? f->ntrain - start - B : f->batch,
-                          f->d.xsz);
         if (f->sw_all)
             for (int64_t k = 0; k < B; k++)
                 m->swb[k] = f->sw_all[m->idx[start + k]];
