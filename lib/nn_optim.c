@@ -318,27 +318,40 @@ static void step_range(NnModel *m, int64_t off, int64_t n)
     nn_optim_update(&m->opt, m->iterations + 1, m->params + off, m->grads + off, slots, n);
 }
 
+typedef struct {
+    NnModel *m;
+    int64_t off, n;         /* the range left after the early updates */
+    int parts;
+} StepJob;
+
 static void step_task(void *arg, int64_t lo, int64_t hi)
 {
-    NnModel *m = arg;
-    step_range(m, m->updated_prefix + lo, hi - lo);
+    const StepJob *j = arg;
+    for (int64_t p = lo; p < hi; p++) {
+        int64_t a = j->n * p / j->parts, b = j->n * (p + 1) / j->parts;
+        step_range(j->m, j->off + a, b - a);
+    }
 }
 
 /* Every rule is element-wise, so when no layer is frozen and no per-weight
- * norm is needed the whole block is one range, split over the ctx's threads
- * (the split never changes the results) in chunks of at least 64k
- * parameters: below that, the weights another core updated must travel
- * back to the core running the next forward product, which cost as much as
- * the split saved (784-128-10, 102k parameters, was no faster on 2 threads
- * with 16k chunks). */
+ * norm is needed the whole block is one range, cut into one contiguous
+ * part per thread, part p on thread p (the split never changes the
+ * results), of at least 64k parameters: below that, the weights another
+ * core updated must travel back to the core running the next forward
+ * product, which cost as much as the split saved.  Part p of a 512x512
+ * kernel is about the rows that thread p multiplies in the Dense layer's
+ * regions (nn_dense_step.c). */
 void nn_optim_step(NnModel *m)
 {
     bool flat = m->opt.clipnorm == 0;
     for (int i = 0; flat && i < m->n; i++)
         flat = m->layers[i].cfg.trainable;
     if (flat) {
-        int64_t done = m->updated_prefix;       /* updated in the backward pass */
-        nn_parallel_for(m->ctx, m->nparams - done, 1 << 16, step_task, m);
+        StepJob j = { m, m->updated_prefix, m->nparams - m->updated_prefix, 1 };
+        int64_t most = j.n >> 16;
+        int threads = nn_ctx_threads(m->ctx);
+        j.parts = most < 1 ? 1 : most < threads ? (int)most : threads;
+        nn_parallel_parts(m->ctx, j.parts, step_task, &j);
     } else {
         for (int i = 0; i < m->n; i++) {
             NnLayer *L = &m->layers[i];

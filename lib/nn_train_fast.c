@@ -24,23 +24,24 @@
 #define NN_GEMM_MT_MIN 8e6
 
 #ifdef HAVE_CBLAS
-/* A product on several threads: C is cut into column blocks, each one
- * single-threaded cblas call, and the ctx pool's threads take blocks in
- * turn.  OpenBLAS's own threads are never woken: they busy-wait, which on
- * a loaded 2-core machine made its 2-thread products several times slower
- * than 1 thread, while the pool's workers sleep.  Taking blocks from a
- * shared counter (rather than a fixed half each) lets the caller finish
- * the product alone when the other core is busy.  Every element of C is
- * one k-sum computed by the same kernel whichever thread runs its block,
- * and the blocks depend only on n and the thread count: results do not
- * depend on scheduling. */
+/* A product on several threads: C is cut into one column block per
+ * thread, each one single-threaded cblas call, block p on thread p
+ * (nn_parallel_parts), so the part of B a thread reads stays in its cache
+ * from one step to the next (for dX = dY W^T, its block is the kernel rows
+ * that the Dense layer's other regions give it, nn_dense_step.c).
+ * OpenBLAS's own threads are never woken: they busy-wait, which on a
+ * loaded 2-core machine made its 2-thread products several times slower
+ * than 1 thread, while the pool's workers sleep.  A thread that is late
+ * leaves its block to the others.  Every element of C is one k-sum
+ * computed by the same kernel whichever thread runs its block, and the
+ * blocks depend only on n and the thread count: results do not depend on
+ * scheduling. */
 typedef struct {
     bool ta, tb;
     int m, n, k, lda, ldb, ldc;
     const float *a, *b;
     float *c;
     int parts;
-    atomic_int next;
 } GemmJob;
 
 /* beta is 1 for the blocks of a split product: C was cleared in one
@@ -55,11 +56,9 @@ static void gemm_cols(const GemmJob *j, int64_t j0, int64_t j1, float beta)
 
 static void gemm_worker(void *arg, int64_t lo, int64_t hi)
 {
-    (void)lo;
-    (void)hi;
-    GemmJob *j = arg;
+    const GemmJob *j = arg;
     int64_t blocks = (j->n + 15) / 16;      /* 16 columns: one 64-byte line */
-    for (int p; (p = atomic_fetch_add(&j->next, 1)) < j->parts;) {
+    for (int64_t p = lo; p < hi; p++) {
         int64_t j0 = blocks * p / j->parts * 16, j1 = blocks * (p + 1) / j->parts * 16;
         if (j1 > j->n)
             j1 = j->n;
@@ -122,16 +121,16 @@ static void train_gemm(NnCtx *ctx, bool ta, bool tb, int64_t m, int64_t n, int64
         strcmp(nn_gemm_backend_name(), "openblas") == 0) {
         double flops = 2.0 * (double)m * (double)n * (double)k;
         int threads = nn_ctx_threads(ctx);
-        GemmJob j = { ta, tb, (int)m, (int)n, (int)k, (int)lda, (int)ldb, (int)ldc, a, b, c, 1, 0 };
+        GemmJob j = { ta, tb, (int)m, (int)n, (int)k, (int)lda, (int)ldb, (int)ldc, a, b, c, 1 };
         if (threads > 1 && flops >= NN_GEMM_MT_MIN && n >= 128) {
-            int64_t p = n / 64 < 4 * threads ? n / 64 : 4 * threads;   /* >= 64 columns each */
+            int64_t p = n / 64 < threads ? n / 64 : threads;   /* >= 64 columns each */
             j.parts = (int)p;
         }
         openblas_set_num_threads(1);
         if (j.parts > 1) {
             for (int64_t i = 0; i < m; i++)
                 memset(c + i * ldc, 0, sizeof(float) * (size_t)n);
-            nn_parallel_for(ctx, threads, 1, gemm_worker, &j);
+            nn_parallel_parts(ctx, j.parts, gemm_worker, &j);
         } else {
             gemm_cols(&j, 0, n, 0.0f);
         }
@@ -149,7 +148,7 @@ void nn_train_gemm_block(bool ta, bool tb, int64_t m, int64_t n, int64_t k, cons
 #ifdef HAVE_CBLAS
     if (blas_small_enough(m, n, k, lda, ldb, ldc) &&
         strcmp(nn_gemm_backend_name(), "openblas") == 0) {
-        GemmJob j = { ta, tb, (int)m, (int)n, (int)k, (int)lda, (int)ldb, (int)ldc, a, b, c, 1, 0 };
+        GemmJob j = { ta, tb, (int)m, (int)n, (int)k, (int)lda, (int)ldb, (int)ldc, a, b, c, 1 };
         gemm_cols(&j, 0, n, 0.0f);
     } else
 #endif
