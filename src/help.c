@@ -103,7 +103,10 @@ static const Topic topics[] = {
      "operation that would go over it fails with a MemoryError and the session goes on.\n"
      "SIZE takes K, M, G or T suffixes; none removes the budget.\n\n"
      "Example:\n    :limit memory 4G\n"},
-    {":threads", ":threads [N]\n\nShows or sets the number of threads used by tensor kernels.\n\n"
+    {":threads", ":threads [N]\n\nShows or sets the number of threads used by tensor kernels and "
+     "model training (the default is the number of cores). A fit is reproducible for a "
+     "seed and a thread count; another thread count sums the products in another order, "
+     "so the weights differ in the last bits.\n\n"
      "Example:\n    :threads 2\n"},
     {":tutor", ":tutor [N | next | stop]\n\nA guided lesson inside the REPL, as vimtutor is for vim: six short\n"
      "steps (tensors, operations, gradients, a first model, fitting with the live\n"
