@@ -28,8 +28,6 @@
 #include "nn_internal.h"
 #include "nn_train_fast.h"
 
-#include <string.h>
-
 /* Below this product size (2mnk) a layer runs on one thread: a region
  * costs a few microseconds of hand-over. */
 #define NN_DENSE_SPLIT_MIN 1e6
