@@ -78,10 +78,15 @@ static double ce_logits(const RowCtx *k, const float *z, int64_t r, int64_t labe
 {
     int64_t n = k->cols;
     double mx = z[0], s = 0, sy = 0, syz = 0;
+    double e[64];           /* exp(z - max) of a row of up to 64 classes, for the gradient */
     for (int64_t j = 1; j < n; j++)
         mx = z[j] > mx ? z[j] : mx;
-    for (int64_t j = 0; j < n; j++)
-        s += exp(z[j] - mx);
+    for (int64_t j = 0; j < n; j++) {
+        double v = exp(z[j] - mx);
+        if (j < 64)
+            e[j] = v;
+        s += v;
+    }
     double lse = mx + log(s);
     for (int64_t j = 0; j < n; j++) {
         double y = target(k, r, j, label);
@@ -90,7 +95,8 @@ static double ce_logits(const RowCtx *k, const float *z, int64_t r, int64_t labe
     }
     if (g)
         for (int64_t j = 0; j < n; j++)
-            g[j] = (float)(k->gscale * (exp(z[j] - lse) * sy - target(k, r, j, label)));
+            g[j] = (float)(k->gscale * ((j < 64 ? e[j] / s : exp(z[j] - lse)) * sy -
+                                        target(k, r, j, label)));
     return lse * sy - syz;
 }
 
