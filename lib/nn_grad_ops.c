@@ -79,8 +79,9 @@ static double unary_d(NnGradOp op, double x, double y, const NnGradAttrs *at)
     case NN_G_SIGMOID: return y * (1 - y);
     case NN_G_RELU: return x > 0;
     case NN_G_RELU6: return x > 0 && x < 6;
-    case NN_G_ELU: return x > 0 ? 1 : y + 1;
-    case NN_G_SELU: return x > 0 ? SELU_SCALE : y + SELU_SCALE * SELU_ALPHA;
+    /* TensorFlow's EluGrad / SeluGrad test the output: at x = 0 the slope is the right one */
+    case NN_G_ELU: return y < 0 ? y + 1 : 1;
+    case NN_G_SELU: return y < 0 ? y + SELU_SCALE * SELU_ALPHA : SELU_SCALE;
     case NN_G_SOFTPLUS: return 1 / (1 + exp(-x));
     case NN_G_SOFTSIGN: return 1 / ((1 + fabs(x)) * (1 + fabs(x)));
     case NN_G_SWISH: { double s = 1 / (1 + exp(-x)); return s + x * s * (1 - s); }

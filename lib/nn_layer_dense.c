@@ -118,7 +118,7 @@ static float dact1(NnActivation a, float alpha, float z, float y)
     case NN_ACT_SIGMOID: return y * (1 - y);
     case NN_ACT_TANH: return 1 - y * y;
     case NN_ACT_ELU: return z > 0 ? 1 : expf(z);
-    case NN_ACT_SELU: return (float)(z > 0 ? SELU_SCALE : SELU_SCALE * SELU_ALPHA * exp(z));
+    case NN_ACT_SELU: return (float)(z < 0 ? SELU_SCALE * SELU_ALPHA * exp(z) : SELU_SCALE);
     case NN_ACT_SOFTPLUS: return sigm(z);
     case NN_ACT_SOFTSIGN: {
         float d = 1 + fabsf(z);

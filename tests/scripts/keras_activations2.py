@@ -13,9 +13,8 @@ is where(x > 0, elu(x), alpha * elu(x)).  Layer names, configs and summary
 rows as Keras 2.12 prints them (LeakyReLU/ELU keep float32(alpha) and
 get_config writes float() of it; ReLU keeps float32 0-d arrays).
 
-selu is evaluated at x + 0.125, off 0: TensorFlow's SeluGrad takes scale at
-x = 0 (activations < 0 picks the negative side), nnsh's tape takes
-scale * alpha there.
+At x = 0, TensorFlow's EluGrad and SeluGrad take the positive side's slope
+(they test activations < 0).
 
 Values print to 3 decimals; every printed value is checked to keep its
 rounding under a float32-sized perturbation.  Run:
@@ -135,7 +134,7 @@ cases = [
     ('relu_alpha_max', k_relu(x, 0.25, 3.0)),
     ('elu', k_elu(x)),
     ('elu_alpha', k_elu(x, 2.0)),
-    ('selu', selu(x + 0.125)),
+    ('selu', selu(x)),
     ('gelu', gelu(x)),
     ('gelu_approx', gelu_tanh(x)),
     ('softplus', (softplus(x), sigmoid(x))),
@@ -150,7 +149,7 @@ cases = [
     ('nn_leaky_relu', k_relu(x, alpha=a02)),
     ('nn_leaky_relu_alpha', k_relu(x, alpha=a01)),
     ('nn_elu', k_elu(x)),
-    ('nn_selu', selu(x + 0.125)),
+    ('nn_selu', selu(x)),
     ('nn_gelu_approx', gelu_tanh(x)),
     ('nn_relu6', k_relu(x, max_value=6)),
     ('nn_softplus', (softplus(x), sigmoid(x))),
