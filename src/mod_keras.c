@@ -119,18 +119,23 @@ static const NativeDef opt_methods[] = {
     {NULL, NULL, NULL, NULL},
 };
 
-#define KCLASS(N) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
-    .setattr = kobj_setattr, .repr = kobj_repr, .methods = kobj_methods }
-#define OCLASS(N) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
-    .setattr = kobj_setattr, .repr = kobj_repr, .methods = opt_methods }
+/* M (KCLASS, OCLASS, LCLASS): the module tf.keras 2.12 defines the class in,
+ * shown by its repr and __module__ (<class 'keras.optimizers.adam.Adam'>). */
+#define KCLASS(N, M) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
+    .setattr = kobj_setattr, .repr = kobj_repr, .methods = kobj_methods, .module = M }
+#define OCLASS(N, M) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
+    .setattr = kobj_setattr, .repr = kobj_repr, .methods = opt_methods, .module = M }
 #define MCLASS(N) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
     .setattr = kobj_setattr, .repr = kobj_repr, .call = keras_metric_call, \
     .methods = keras_metric_methods }
 #define LCLASS(N) { .name = N, .finalize = kobj_finalize, .getattr = kobj_getattr, \
-    .setattr = kobj_setattr, .repr = kobj_repr, .call = loss_call, .methods = kobj_methods }
+    .setattr = kobj_setattr, .repr = kobj_repr, .call = loss_call, .methods = kobj_methods, \
+    .module = "keras.losses" }
 
 static const NativeClass opt_classes[NN_OPT_COUNT] = {
-    OCLASS("SGD"), OCLASS("Adam"), OCLASS("AdamW"), OCLASS("RMSprop"), OCLASS("Adagrad"),
+    OCLASS("SGD", "keras.optimizers.sgd"), OCLASS("Adam", "keras.optimizers.adam"),
+    OCLASS("AdamW", "keras.optimizers.adamw"), OCLASS("RMSprop", "keras.optimizers.rmsprop"),
+    OCLASS("Adagrad", "keras.optimizers.adagrad"),
 };
 static const NativeClass loss_classes[NN_LOSS_COUNT] = {
     LCLASS("MeanSquaredError"), LCLASS("MeanAbsoluteError"), LCLASS("CategoricalCrossentropy"),
@@ -143,12 +148,17 @@ static const NativeClass metric_classes[NN_METRIC_COUNT + 1] = {
     MCLASS("SparseCategoricalAccuracy"), MCLASS("MeanSquaredError"), MCLASS("MeanAbsoluteError"),
     MCLASS("TopKCategoricalAccuracy"), MCLASS("SparseTopKCategoricalAccuracy"), MCLASS("Mean"),
 };
+/* the initializers keep the bare name in their repr (no module given) */
 static const NativeClass init_classes[NN_INIT_COUNT] = {
-    KCLASS("GlorotUniform"), KCLASS("GlorotNormal"), KCLASS("HeUniform"), KCLASS("HeNormal"),
-    KCLASS("LecunUniform"), KCLASS("LecunNormal"), KCLASS("Zeros"), KCLASS("Ones"),
-    KCLASS("Constant"), KCLASS("RandomNormal"), KCLASS("RandomUniform"), KCLASS("TruncatedNormal"),
+    KCLASS("GlorotUniform", NULL), KCLASS("GlorotNormal", NULL), KCLASS("HeUniform", NULL),
+    KCLASS("HeNormal", NULL), KCLASS("LecunUniform", NULL), KCLASS("LecunNormal", NULL),
+    KCLASS("Zeros", NULL), KCLASS("Ones", NULL), KCLASS("Constant", NULL),
+    KCLASS("RandomNormal", NULL), KCLASS("RandomUniform", NULL), KCLASS("TruncatedNormal", NULL),
 };
-static const NativeClass reg_classes[3] = { KCLASS("L1"), KCLASS("L2"), KCLASS("L1L2") };
+static const NativeClass reg_classes[3] = {
+    KCLASS("L1", "keras.regularizers"), KCLASS("L2", "keras.regularizers"),
+    KCLASS("L1L2", "keras.regularizers"),
+};
 
 static KObj *kobj(Value v)
 {
@@ -805,7 +815,7 @@ static bool add_classes(Interp *I, Value mod, const NativeClass *cls, int n, Nat
 {
     for (int i = 0; i < n; i++) {
         Value t;
-        if (!native_class_type(I, &cls[i], ctor, &t))
+        if (!keras_class_type(I, &cls[i], ctor, &t))
             return false;
         bool ok = module_set(I, mod, cls[i].name, t);
         value_decref(t);
@@ -925,7 +935,7 @@ static bool make_layers(Interp *I, Value k)
     for (int i = 0; ok && keras_layer_ctors[i].name; i++) {
         NnLayerKind kind;
         ok = nn_layer_kind_from_class(keras_layer_ctors[i].name, &kind) &&
-             native_class_type(I, keras_layer_class(kind), keras_layer_ctors[i].fn, &t);
+             keras_class_type(I, keras_layer_class(kind), keras_layer_ctors[i].fn, &t);
         if (ok) {
             ok = module_set(I, m, keras_layer_ctors[i].name, t);
             value_decref(t);
@@ -960,12 +970,16 @@ static bool make_models(Interp *I, Value k)
     if (!submodule(I, k, "models", "Model classes and model files.", &m))
         return false;
     bool ok = module_add_natives(I, m, defs) &&
-              native_class_type(I, &keras_model_class, keras_sequential, &t);
+              keras_class_type(I, &keras_model_class, keras_sequential, &t);
     if (ok) {
         ok = module_set(I, m, "Sequential", t) && module_set(I, k, "Sequential", t);
         value_decref(t);
     }
     ok = ok && keras_model_base_class(I, &t);
+    if (ok && !keras_class_set_module(I, t, "keras.engine.training")) {
+        value_decref(t);
+        ok = false;
+    }
     if (ok) {
         ok = module_set(I, m, "Model", t) && module_set(I, k, "Model", t);
         value_decref(t);
@@ -1005,7 +1019,7 @@ static bool keras_create(Interp *I, Value *out)
         ok = module_set(I, k, "callbacks", cb);
         value_decref(cb);
     }
-    ok = ok && merge_extensions(I, k);
+    ok = ok && keras_class_types_register(I) && merge_extensions(I, k);
     if (!ok) {
         value_decref(k);
         return false;

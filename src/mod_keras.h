@@ -180,4 +180,15 @@ bool keras_loss_classes_add(Interp *I, Value module);
 extern const NativeDef keras_loss_fn_defs[];     /* keras.losses functions (per-sample values) */
 extern const NativeDef keras_metric_fn_defs[];   /* keras.metrics functions */
 
+/* ---- mod_keras_utils.c: class identity ---- */
+/* native_class_type, plus the type's __module__ (cls->module, the module
+ * tf.keras 2.12 defines it in: keras.layers.core.dense) in its dict.  *out
+ * is a new reference. */
+bool keras_class_type(Interp *I, const NativeClass *cls, NativeFn ctor, Value *out);
+/* __module__ = module in a class made by class_new (keras.Model), or in
+ * the dict given to class_new. */
+bool keras_class_set_module(Interp *I, Value cls, const char *module);
+/* Types (and __module__) of History, Functional and KerasTensor. */
+bool keras_class_types_register(Interp *I);
+
 #endif

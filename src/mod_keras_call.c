@@ -639,7 +639,8 @@ static bool ksym_getattr(Interp *I, Value self, const char *name, Value *out, bo
 static const char *const ksym_attrs[] = { "shape", "dtype", "name", "ndim", NULL };
 
 const NativeClass keras_tensor_class = {
-    .name = "KerasTensor", .finalize = ksym_finalize, .getattr = ksym_getattr,
+    .name = "KerasTensor", .module = "keras.engine.keras_tensor", .finalize = ksym_finalize,
+    .getattr = ksym_getattr,
     .repr = ksym_repr, .str = ksym_str, .attrs = ksym_attrs,
     .doc = "A symbolic tensor of the functional API: keras.Input(shape=(784,)) or a layer "
            "called on one.  keras.Model(inputs, outputs) makes a model of the layers between.",

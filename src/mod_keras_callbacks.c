@@ -53,7 +53,7 @@ static bool hist_repr(Interp *I, Value self, StrBuf *sb)
 static const char *const hist_attrs[] = { "history", "epoch", "params", NULL };
 const NativeClass keras_history_class = {
     .name = "History", .finalize = hist_finalize, .getattr = hist_getattr, .repr = hist_repr,
-    .attrs = hist_attrs,
+    .attrs = hist_attrs, .module = "keras.callbacks",
     .doc = "What fit returns: .history (a dict of per-epoch lists: loss, metrics, val_...), "
            ".epoch, .params.",
 };
@@ -154,7 +154,8 @@ static bool cb_repr(Interp *I, Value self, StrBuf *sb)
     return true;
 }
 
-#define CBCLASS(N, D) { .name = N, .finalize = cb_finalize, .repr = cb_repr, .doc = D }
+#define CBCLASS(N, D) { .name = N, .finalize = cb_finalize, .repr = cb_repr, .doc = D, \
+    .module = "keras.callbacks" }
 static const NativeClass cb_classes[CB_COUNT] = {
     CBCLASS("Callback", "Base class of callbacks: subclass it and define on_epoch_end(self, "
             "epoch, logs=None), on_train_batch_end, on_train_begin, ...; self.model is the model."),
@@ -300,7 +301,7 @@ bool keras_callbacks_create(Interp *I, Value *out)
         return false;
     for (int k = 0; k < CB_COUNT; k++) {
         Value t;
-        if (!native_class_type(I, &cb_classes[k], cb_ctor, &t)) {
+        if (!keras_class_type(I, &cb_classes[k], cb_ctor, &t)) {
             value_decref(m);
             return false;
         }

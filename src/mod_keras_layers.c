@@ -45,45 +45,64 @@ static const char *const layer_attrs[] = {
     "max_value", "negative_slope", "threshold", NULL,
 };
 
-#define LAYER_CLASS(NAME, DOC) { .name = NAME, .finalize = layer_finalize, \
+/* MOD: the module tf.keras 2.12 defines the class in, for its repr and
+ * __module__ (<class 'keras.layers.core.dense.Dense'>). */
+#define LAYER_CLASS(NAME, MOD, DOC) { .name = NAME, .finalize = layer_finalize, \
     .getattr = layer_getattr, .setattr = layer_setattr, .repr = layer_repr, \
-    .call = keras_layer_call, .attrs = layer_attrs, .methods = layer_methods, .doc = DOC }
+    .call = keras_layer_call, .attrs = layer_attrs, .methods = layer_methods, .doc = DOC, \
+    .module = MOD }
 
 static const NativeClass layer_classes[NN_LAYER_KIND_COUNT] = {
-    LAYER_CLASS("InputLayer", "The input of a model: its feature shape (batch excluded)."),
-    LAYER_CLASS("Dense", "Dense(units, activation=None, use_bias=True, ...): "
+    LAYER_CLASS("InputLayer", "keras.engine.input_layer",
+                "The input of a model: its feature shape (batch excluded)."),
+    LAYER_CLASS("Dense", "keras.layers.core.dense",
+                "Dense(units, activation=None, use_bias=True, ...): "
                 "activation(inputs @ kernel + bias)."),
-    LAYER_CLASS("Activation", "Activation(activation): applies an activation function."),
-    LAYER_CLASS("Softmax", "Softmax(axis=-1): softmax over the last axis."),
-    LAYER_CLASS("ReLU", "ReLU(max_value=None, negative_slope=0.0, threshold=0.0)."),
-    LAYER_CLASS("Dropout", "Dropout(rate): zeroes a fraction `rate` of the inputs in "
+    LAYER_CLASS("Activation", "keras.layers.core.activation",
+                "Activation(activation): applies an activation function."),
+    LAYER_CLASS("Softmax", "keras.layers.activation.softmax",
+                "Softmax(axis=-1): softmax over the last axis."),
+    LAYER_CLASS("ReLU", "keras.layers.activation.relu",
+                "ReLU(max_value=None, negative_slope=0.0, threshold=0.0)."),
+    LAYER_CLASS("Dropout", "keras.layers.regularization.dropout",
+                "Dropout(rate): zeroes a fraction `rate` of the inputs in "
                 "training (scaling the rest by 1/(1-rate)); inactive in predict/evaluate."),
-    LAYER_CLASS("BatchNormalization", "BatchNormalization(momentum=0.99, epsilon=0.001): "
+    LAYER_CLASS("BatchNormalization", "keras.layers.normalization.batch_normalization",
+                "BatchNormalization(momentum=0.99, epsilon=0.001): "
                 "normalizes with batch statistics in training, moving statistics otherwise."),
-    LAYER_CLASS("Flatten", "Flatten(): flattens each sample to one axis."),
-    LAYER_CLASS("Reshape", "Reshape(target_shape): reshapes each sample."),
-    LAYER_CLASS("Conv2D", "Conv2D(filters, kernel_size, strides=(1, 1), padding='valid', "
+    LAYER_CLASS("Flatten", "keras.layers.reshaping.flatten",
+                "Flatten(): flattens each sample to one axis."),
+    LAYER_CLASS("Reshape", "keras.layers.reshaping.reshape",
+                "Reshape(target_shape): reshapes each sample."),
+    LAYER_CLASS("Conv2D", "keras.layers.convolutional.conv2d",
+                "Conv2D(filters, kernel_size, strides=(1, 1), padding='valid', "
                 "activation=None): 2-D convolution over NHWC images."),
-    LAYER_CLASS("MaxPooling2D", "MaxPooling2D(pool_size=(2, 2), strides=None, "
+    LAYER_CLASS("MaxPooling2D", "keras.layers.pooling.max_pooling2d",
+                "MaxPooling2D(pool_size=(2, 2), strides=None, "
                 "padding='valid')."),
-    LAYER_CLASS("AveragePooling2D", "AveragePooling2D(pool_size=(2, 2), strides=None, "
+    LAYER_CLASS("AveragePooling2D", "keras.layers.pooling.average_pooling2d",
+                "AveragePooling2D(pool_size=(2, 2), strides=None, "
                 "padding='valid', data_format=None): the mean of each pool_size window of "
                 "(batch, height, width, channels) images, moved by strides (None: pool_size). "
                 "padding='same' keeps ceil(size / stride) pixels and leaves the padded cells "
                 "out of the mean, as TensorFlow does.  Alias: AvgPool2D.\n"
                 "    model.add(tf.keras.layers.AveragePooling2D((2, 2)))"),
-    LAYER_CLASS("GlobalAveragePooling2D", "GlobalAveragePooling2D(data_format=None, "
+    LAYER_CLASS("GlobalAveragePooling2D", "keras.layers.pooling.global_average_pooling2d",
+                "GlobalAveragePooling2D(data_format=None, "
                 "keepdims=False): the mean over height and width of each channel, "
                 "(None, H, W, C) -> (None, C), or (None, 1, 1, C) with keepdims=True; often "
                 "used instead of Flatten after Conv2D.  Alias: GlobalAvgPool2D.\n"
                 "    x = tf.keras.layers.GlobalAveragePooling2D()(x)"),
-    LAYER_CLASS("GlobalMaxPooling2D", "GlobalMaxPooling2D(data_format=None, keepdims=False): "
+    LAYER_CLASS("GlobalMaxPooling2D", "keras.layers.pooling.global_max_pooling2d",
+                "GlobalMaxPooling2D(data_format=None, keepdims=False): "
                 "the max over height and width of each channel, (None, H, W, C) -> (None, C), "
                 "or (None, 1, 1, C) with keepdims=True.  Alias: GlobalMaxPool2D.\n"
                 "    x = tf.keras.layers.GlobalMaxPooling2D()(x)"),
-    LAYER_CLASS("LeakyReLU", "LeakyReLU(alpha=0.3): x if x > 0 else alpha * x, on inputs of "
+    LAYER_CLASS("LeakyReLU", "keras.layers.activation.leaky_relu",
+                "LeakyReLU(alpha=0.3): x if x > 0 else alpha * x, on inputs of "
                 "any shape.\n    model.add(tf.keras.layers.LeakyReLU(alpha=0.2))"),
-    LAYER_CLASS("ELU", "ELU(alpha=1.0): x if x > 0 else alpha * (exp(x) - 1), on inputs of "
+    LAYER_CLASS("ELU", "keras.layers.activation.elu",
+                "ELU(alpha=1.0): x if x > 0 else alpha * (exp(x) - 1), on inputs of "
                 "any shape.\n    model.add(tf.keras.layers.ELU())"),
 };
 

@@ -253,7 +253,8 @@ static bool add_derived(Interp *I, Value module, Value base, int i)
         ok = dict_set_str(I, dict, "_default_name", name);
         value_decref(name);
     }
-    ok = ok && class_new(I, derived[i][0], &base, 1, dict, &cls);
+    ok = ok && keras_class_set_module(I, dict, "keras.losses") &&
+         class_new(I, derived[i][0], &base, 1, dict, &cls);
     value_decref(dict);
     if (!ok)
         return false;
@@ -274,7 +275,8 @@ bool keras_loss_classes_add(Interp *I, Value module)
              dict_set_str(I, dict, loss_methods[i].name, fn);
         value_decref(fn);
     }
-    ok = ok && add_config_prop(I, dict) && class_new(I, "Loss", NULL, 0, dict, &base);
+    ok = ok && add_config_prop(I, dict) && keras_class_set_module(I, dict, "keras.losses") &&
+         class_new(I, "Loss", NULL, 0, dict, &base);
     value_decref(dict);
     if (!ok)
         return false;

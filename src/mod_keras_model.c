@@ -24,7 +24,8 @@ static const char *const model_attrs[] = {
 };
 
 const NativeClass keras_model_class = {
-    .name = "Sequential", .finalize = model_finalize, .getattr = model_getattr,
+    .name = "Sequential", .module = "keras.engine.sequential",
+    .finalize = model_finalize, .getattr = model_getattr,
     .setattr = model_setattr, .repr = model_repr, .call = model_call, .attrs = model_attrs,
     .methods = model_methods,
     .doc = "Sequential(layers=None, name=None): a plain stack of layers.\n"
@@ -33,7 +34,8 @@ const NativeClass keras_model_class = {
 
 /* keras.Model(inputs, outputs): the same model runtime (a chain of layers). */
 const NativeClass keras_functional_class = {
-    .name = "Functional", .finalize = model_finalize, .getattr = model_getattr,
+    .name = "Functional", .module = "keras.engine.functional",
+    .finalize = model_finalize, .getattr = model_getattr,
     .setattr = model_setattr, .repr = model_repr, .call = model_call, .attrs = model_attrs,
     .methods = model_methods,
     .doc = "Model(inputs, outputs, name=None): the layers between a keras.Input and an output "

@@ -1,10 +1,12 @@
 /* mod_keras_utils.c - keras.utils (to_categorical, normalize, set_random_seed)
  * and keras.backend (clear_session, floatx).  Owned by the model-runtime
  * engineer; the modules are assembled in mod_keras.c.  keras.activations
- * lives in mod_keras_activations.c.
+ * lives in mod_keras_activations.c.  Also the class identity helpers (the
+ * __module__ of the Keras classes, as tf.keras 2.12 prints them).
  */
 #include <string.h>
 #include "mod_keras.h"
+#include "object.h"
 
 /* ---------------------------------------------------------------- utils, backend */
 
@@ -166,3 +168,50 @@ const NativeDef keras_backend_defs[] = {
     {"floatx", b_floatx, "floatx()", "The default float type: 'float32'."},
     {NULL, NULL, NULL, NULL},
 };
+
+/* ---------------------------------------------------------------- class identity */
+
+bool keras_class_type(Interp *I, const NativeClass *cls, NativeFn ctor, Value *out)
+{
+    Value mod;
+    if (!native_class_type(I, cls, ctor, out))
+        return false;
+    ObjType *t = (ObjType *)out->as.o;
+    if (!cls->module || t->dict.kind != VAL_OBJ || dict_find_cstr(t->dict, "__module__"))
+        return true;
+    bool ok = str_from_cstr(I, cls->module, &mod);
+    if (ok) {
+        ok = dict_set_str(I, t->dict, "__module__", mod);
+        value_decref(mod);
+    }
+    if (!ok)
+        value_decref(*out);
+    return ok;
+}
+
+bool keras_class_set_module(Interp *I, Value cls, const char *module)
+{
+    Value mod, dict = val_is_obj(cls, OBJ_TYPE) ? ((ObjType *)cls.as.o)->dict : cls;
+    if (!str_from_cstr(I, module, &mod))
+        return false;
+    bool ok = dict_set_str(I, dict, "__module__", mod);
+    value_decref(mod);
+    return ok;
+}
+
+/* The classes that are only reached through type(x) (what fit returns, the
+ * functional model, keras.Input's tensor) get their type and __module__
+ * when keras is imported, as the classes exposed by name do. */
+bool keras_class_types_register(Interp *I)
+{
+    static const NativeClass *const hidden[] = {
+        &keras_history_class, &keras_functional_class, &keras_tensor_class,
+    };
+    for (size_t i = 0; i < sizeof hidden / sizeof hidden[0]; i++) {
+        Value t;
+        if (!keras_class_type(I, hidden[i], NULL, &t))
+            return false;
+        value_decref(t);
+    }
+    return true;
+}
