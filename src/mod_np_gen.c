@@ -2,8 +2,8 @@
  * own PCG64 stream seeded through SeedSequence (lib/nn_pcg64.c), so that
  * default_rng(42) then random, standard_normal, normal, integers, uniform,
  * choice, permutation, shuffle, exponential, gamma, beta, poisson, binomial,
- * lognormal and laplace draw numpy 1.24's numbers exactly (scalar
- * parameters).
+ * lognormal and laplace draw numpy 1.24's numbers exactly, with scalar
+ * parameters or array ones (broadcast as numpy does, one draw per element).
  *
  * Owned by the tensor-language part (see mod_np.h).  The samplers beyond the
  * uniform ones are mod_np_rng.c's, run over this PCG64.  integers() of uint8
@@ -92,6 +92,392 @@ static bool g_standard_normal(Interp *I, Value self, const Args *a, Value *out)
     return np_draw_result(I, gen_fill(I, gen_of(self), G_NORMAL, nd, shape, 0, 1), scalar, out);
 }
 
+/* ---- array parameters ----
+ * numpy broadcasts the parameters (lists, tuples, arrays of at least one
+ * dimension) and draws one value per output element in C order, each with
+ * that element's parameters, from the same stream as the scalar draws.  The
+ * checks run over the whole arrays before any draw, with numpy's array
+ * wording, and the shape errors name numpy's iterator operands by position. */
+
+typedef enum { C_NONE, C_NONNEG, C_POS, C_01, C_POISSON } Cons;
+
+/* One operand of numpy's broadcast iterator: a shape. */
+typedef struct {
+    int nd;
+    const int64_t *shape;
+} Opnd;
+
+/* The parameters of one draw: float64 (int64 for integers()) tensors as
+ * given, then views of them broadcast to the draw's shape. */
+typedef struct {
+    int n;
+    NnTensor *p[2], *view[2];
+    int nd;
+    int64_t shape[NN_MAXDIM];
+} Params;
+
+static bool array_like(Value v)
+{
+    NnTensor *t = tensor_value_get(v);
+    return val_is_obj(v, OBJ_LIST) || val_is_obj(v, OBJ_TUPLE) || (t && t->ndim > 0);
+}
+
+static bool any_array(const Value *v, int n)
+{
+    for (int i = 0; i < n; i++)
+        if (np_given(v[i]) && array_like(v[i]))
+            return true;
+    return false;
+}
+
+static void params_free(Params *ps)
+{
+    for (int i = 0; i < 2; i++) {
+        nn_tensor_unref(ps->p[i]);
+        nn_tensor_unref(ps->view[i]);
+    }
+}
+
+/* Parameter i: the value given, else a 0-d array of the default. */
+static bool param_get(Interp *I, Params *ps, int i, Value v, int dt, double dflt)
+{
+    if (np_given(v))
+        return tensor_from_value(I, v, dt, TENSOR_NP, &ps->p[i]);
+    int64_t one = 1;
+    if (!(ps->p[i] = nn_tensor_new(CTX, (NnDType)dt, 0, &one)))
+        return interp_error_from_nn(I);
+    nn_tensor_set_f64(ps->p[i], 0, dflt);
+    return true;
+}
+
+/* A shape as Python prints a tuple: (), (2,), (3, 2). */
+static void shape_repr(StrBuf *sb, int nd, const int64_t *s)
+{
+    sb_putc(sb, '(');
+    for (int i = 0; i < nd; i++)
+        sb_printf(sb, i ? ", %lld" : "%lld", (long long)s[i]);
+    sb_puts(sb, nd == 1 ? ",)" : ")");
+}
+
+static bool shape_error(Interp *I, ErrKind kind, StrBuf *sb)
+{
+    bool r = interp_error(I, kind, "%s", sb->oom || !sb->data ? "shape mismatch" : sb->data);
+    sb_free(sb);
+    return r;
+}
+
+/* numpy's broadcast of n operands (PyArray_Broadcast), its error naming
+ * the operand that set the dimension and the one that disagrees. */
+static bool multi_shape(Interp *I, const Opnd *o, int n, int *nd, int64_t *out)
+{
+    int m = 0;
+    for (int j = 0; j < n; j++)
+        m = o[j].nd > m ? o[j].nd : m;
+    for (int i = 0; i < m; i++) {
+        int src = 0;
+        out[i] = 1;
+        for (int j = 0; j < n; j++) {
+            int k = i + o[j].nd - m;
+            if (k < 0 || o[j].shape[k] == 1)
+                continue;
+            if (out[i] == 1) {
+                out[i] = o[j].shape[k];
+                src = j;
+            } else if (out[i] != o[j].shape[k]) {
+                StrBuf sb = {0};
+                sb_printf(&sb, "shape mismatch: objects cannot be broadcast to a single shape.  "
+                          "Mismatch is between arg %d with shape ", src);
+                shape_repr(&sb, o[src].nd, o[src].shape);
+                sb_printf(&sb, " and arg %d with shape ", j);
+                shape_repr(&sb, o[j].nd, o[j].shape);
+                sb_putc(&sb, '.');
+                return shape_error(I, ERR_VALUE, &sb);
+            }
+        }
+    }
+    *nd = m;
+    return true;
+}
+
+/* A ufunc's broadcast error over two arrays (uniform's high - low,
+ * integers' low >= high): "operands could not be broadcast together with
+ * shapes (3,) (2,) ". */
+static bool ufunc_shape(Interp *I, const NnTensor *a, const NnTensor *b)
+{
+    int nd;
+    int64_t s[NN_MAXDIM];
+    Opnd o[2] = {{a->ndim, a->shape}, {b->ndim, b->shape}};
+    if (multi_shape(I, o, 2, &nd, s))
+        return true;
+    interp_clear_error(I);
+    StrBuf sb = {0};
+    sb_puts(&sb, "operands could not be broadcast together with shapes ");
+    shape_repr(&sb, a->ndim, a->shape);
+    sb_putc(&sb, ' ');
+    shape_repr(&sb, b->ndim, b->shape);
+    sb_putc(&sb, ' ');
+    return shape_error(I, ERR_VALUE, &sb);
+}
+
+/* numpy's check_array_constraint over every element. */
+static bool param_check(Interp *I, const NnTensor *t, const char *name, Cons c)
+{
+    bool big = false, neg = false;
+    for (int64_t i = 0; c != C_NONE && i < nn_tensor_numel(t); i++) {
+        double x = nn_tensor_get_f64(t, i);
+        if (c == C_NONNEG && !isnan(x) && signbit(x))
+            return interp_error(I, ERR_VALUE, "%s < 0", name);
+        if (c == C_POS && x <= 0)
+            return interp_error(I, ERR_VALUE, "%s <= 0", name);
+        if (c == C_01 && !(x >= 0 && x <= 1))
+            return interp_error(I, ERR_VALUE, "%s < 0, %s > 1 or %s contains NaNs", name, name, name);
+        big |= !(x <= 9.223372006484771e18);
+        neg |= !(x >= 0);
+    }
+    if (c == C_POISSON && (big || neg))
+        return interp_error(I, ERR_VALUE, big ? "%s value too large" : "%s < 0 or %s contains NaNs", name, name);
+    return true;
+}
+
+/* The draw's shape: the parameters' broadcast, or size= when given (the
+ * output array is numpy's operand out_at, first or last; check_out: it
+ * must be the broadcast's whole shape, cont()'s "Output size" test), and
+ * views of the parameters over the broadcast shape. */
+static bool draw_shape(Interp *I, Params *ps, bool sized, int out_at, bool check_out)
+{
+    Opnd o[3];
+    int k = 0, nd;
+    int64_t b[NN_MAXDIM];
+    if (sized && out_at == 0)
+        o[k++] = (Opnd){ps->nd, ps->shape};
+    for (int i = 0; i < ps->n; i++)
+        o[k++] = (Opnd){ps->p[i]->ndim, ps->p[i]->shape};
+    if (sized && out_at > 0)
+        o[k++] = (Opnd){ps->nd, ps->shape};
+    if (!multi_shape(I, o, k, &nd, b))
+        return false;
+    if (sized && check_out && (nd != ps->nd || memcmp(b, ps->shape, sizeof *b * (size_t)nd))) {
+        StrBuf sb = {0};
+        sb_puts(&sb, "Output size ");
+        shape_repr(&sb, ps->nd, ps->shape);
+        sb_puts(&sb, " is not compatible with broadcast dimensions of inputs ");
+        Opnd *in = o + (out_at == 0);
+        int bnd;
+        int64_t bs[NN_MAXDIM];
+        multi_shape(I, in, ps->n, &bnd, bs);
+        shape_repr(&sb, bnd, bs);
+        sb_putc(&sb, '.');
+        return shape_error(I, ERR_VALUE, &sb);
+    }
+    if (!sized) {
+        ps->nd = nd;
+        memcpy(ps->shape, b, sizeof *b * (size_t)nd);
+    }
+    for (int i = 0; i < ps->n; i++)
+        if (!(ps->view[i] = nn_tensor_broadcast_to(CTX, ps->p[i], nd, b)))
+            return interp_error_from_nn(I);
+    return true;
+}
+
+/* high - low over their broadcast (uniform's range), replacing high. */
+static bool uniform_range(Interp *I, Params *ps)
+{
+    NnTensor *lo = ps->p[0], *hi = ps->p[1];
+    int nd;
+    int64_t s[NN_MAXDIM];
+    Opnd o[2] = {{lo->ndim, lo->shape}, {hi->ndim, hi->shape}};
+    if (!ufunc_shape(I, hi, lo) || !multi_shape(I, o, 2, &nd, s))
+        return false;
+    NnTensor *r = nn_tensor_new(CTX, NN_F64, nd, s);
+    NnTensor *lv = r ? nn_tensor_broadcast_to(CTX, lo, nd, s) : NULL;
+    NnTensor *hv = lv ? nn_tensor_broadcast_to(CTX, hi, nd, s) : NULL;
+    bool ok = hv || interp_error_from_nn(I), finite = true;
+    for (int64_t i = 0; ok && i < nn_tensor_numel(r); i++) {
+        double x = nn_tensor_get_f64(hv, i) - nn_tensor_get_f64(lv, i);
+        finite &= isfinite(x) != 0;
+        nn_tensor_set_f64(r, i, x);
+    }
+    nn_tensor_unref(lv);
+    nn_tensor_unref(hv);
+    nn_tensor_unref(hi);
+    ps->p[1] = r;
+    if (ok && !finite)
+        return interp_error(I, ERR_OVERFLOW, "Range exceeds valid bounds");
+    return ok && param_check(I, r, "high - low", C_NONNEG);
+}
+
+/* normal(loc, scale) or uniform(low, high) with an array parameter:
+ * loc + scale * draw (uniform: low + (high - low) * draw) per element. */
+static bool two_arrays(Interp *I, NnPcg64 *g, bool normal, const Value *v, Value *out)
+{
+    const char *fname = normal ? "normal" : "uniform";
+    Params ps = {.n = 2};
+    bool scalar, ok = false;
+    NnTensor *t = NULL;
+    if (!np_size_arg(I, fname, v[2], &ps.nd, ps.shape, &scalar) ||
+        !param_get(I, &ps, 0, v[0], NN_F64, 0) || !param_get(I, &ps, 1, v[1], NN_F64, 1) ||
+        !(normal ? param_check(I, ps.p[1], "scale", C_NONNEG) : uniform_range(I, &ps)) ||
+        !draw_shape(I, &ps, !scalar, 0, true))
+        goto done;
+    if (!(t = nn_tensor_new(CTX, NN_F64, ps.nd, ps.shape))) {
+        interp_error_from_nn(I);
+        goto done;
+    }
+    for (int64_t i = 0; i < nn_tensor_numel(t); i++) {
+        double x = normal ? nn_pcg64_normal(g) : nn_pcg64_double(g);
+        nn_tensor_set_f64(t, i, nn_tensor_get_f64(ps.view[0], i) + nn_tensor_get_f64(ps.view[1], i) * x);
+    }
+    ok = tensor_value_new(I, t, TENSOR_NP, out);
+done:
+    params_free(&ps);
+    return ok;
+}
+
+/* numpy's low >= high (low > high with endpoint) over low and high's broadcast. */
+static bool ints_ordered(Interp *I, const Params *ps, bool endpoint)
+{
+    Params q = {.n = 2, .p = {ps->p[0], ps->p[1]}};
+    bool ok = draw_shape(I, &q, false, 0, false);
+    for (int64_t i = 0; ok && i < nn_tensor_numel(q.view[0]); i++) {
+        int64_t lo = nn_tensor_get_i64(q.view[0], i), hi = nn_tensor_get_i64(q.view[1], i);
+        if (endpoint ? lo > hi : lo >= hi)
+            ok = interp_error(I, ERR_VALUE, endpoint ? "low > high" : "low >= high");
+    }
+    nn_tensor_unref(q.view[0]);
+    nn_tensor_unref(q.view[1]);
+    return ok;
+}
+
+/* integers() with an array low or high: numpy's _rand_int64_broadcast
+ * (its checks, then one bounded draw per element of size's array, the
+ * parameters taken in the order of their broadcast with it). */
+static bool ints_arrays(Interp *I, NnPcg64 *g, const Value *v, NnDType dt, bool endpoint, Value *out)
+{
+    Params ps = {.n = 2};
+    bool scalar, ok = false, i32 = dt == NN_I32;
+    NnTensor *t = NULL;
+    int at = np_given(v[1]) ? 0 : 1;   /* integers(high): low is 0 */
+    if (!np_size_arg(I, "integers", v[2], &ps.nd, ps.shape, &scalar) ||
+        !param_get(I, &ps, at, v[0], NN_I64, 0) || !param_get(I, &ps, 1 - at, v[1], NN_I64, 0))
+        goto done;
+    for (int64_t i = 0; i32 && i < nn_tensor_numel(ps.p[0]); i++)
+        if (nn_tensor_get_i64(ps.p[0], i) < INT32_MIN) {
+            interp_error(I, ERR_VALUE, "low is out of bounds for int32");
+            goto done;
+        }
+    for (int64_t i = 0; i32 && i < nn_tensor_numel(ps.p[1]); i++)
+        if (nn_tensor_get_i64(ps.p[1], i) - !endpoint > INT32_MAX) {
+            interp_error(I, ERR_VALUE, "high is out of bounds for int32");
+            goto done;
+        }
+    if (!ufunc_shape(I, ps.p[0], ps.p[1]) || !ints_ordered(I, &ps, endpoint) ||
+        !draw_shape(I, &ps, !scalar, 2, false))
+        goto done;
+    if (!(t = nn_tensor_new(CTX, dt, ps.nd, ps.shape))) {
+        interp_error_from_nn(I);
+        goto done;
+    }
+    for (int64_t i = 0; i < nn_tensor_numel(t); i++) {
+        int64_t lo = nn_tensor_get_i64(ps.view[0], i), hi = nn_tensor_get_i64(ps.view[1], i);
+        uint64_t rng = (uint64_t)hi - (uint64_t)lo - (endpoint ? 0 : 1);
+        nn_tensor_set_i64(t, i, (int64_t)((uint64_t)lo + nn_pcg64_bounded(g, rng)));
+    }
+    ok = tensor_value_new(I, t, TENSOR_NP, out);
+done:
+    params_free(&ps);
+    return ok;
+}
+
+/* The Generator samplers of mod_np_rng.c: their parameters, numpy's
+ * constraints on them, and which come first in numpy's iterator (binomial
+ * iterates p before n). */
+static const struct {
+    const char *name, *spec, *pname[2];
+    int n;
+    Cons cons[2];
+    double dflt[2];
+    bool ints, swap;   /* int64 draws; binomial's order (and its int64 n) */
+} gen_dists[] = {
+    {"exponential", "scale=, size=", {"scale"}, 1, {C_NONNEG}, {1.0}, false, false},
+    {"gamma", "shape, scale=, size=", {"shape", "scale"}, 2, {C_NONNEG, C_NONNEG}, {0, 1.0}, false, false},
+    {"standard_gamma", "shape, size=", {"shape"}, 1, {C_NONNEG}, {0}, false, false},
+    {"beta", "a, b, size=", {"a", "b"}, 2, {C_POS, C_POS}, {0, 0}, false, false},
+    {"poisson", "lam=, size=", {"lam"}, 1, {C_POISSON}, {1.0}, true, false},
+    {"binomial", "n, p, size=", {"p", "n"}, 2, {C_01, C_NONNEG}, {0, 0}, true, true},
+    {"lognormal", "mean=, sigma=, size=", {"mean", "sigma"}, 2, {C_NONE, C_NONNEG}, {0, 1.0}, false, false},
+    {"laplace", "loc=, scale=, size=", {"loc", "scale"}, 2, {C_NONE, C_NONNEG}, {0, 1.0}, false, false},
+};
+
+/* One draw of sampler d with the parameters of element i (np_dist_pcg's
+ * scalar call, so the algorithm and the stream are the scalar case's). */
+static bool dist_one(Interp *I, NnPcg64 *g, int d, const Params *ps, int64_t i, Value *out)
+{
+    Value pos[2];
+    for (int k = 0; k < ps->n; k++) {
+        int at = gen_dists[d].swap ? ps->n - 1 - k : k;   /* back to the call's order */
+        double x = nn_tensor_get_f64(ps->view[k], i);
+        pos[at] = gen_dists[d].swap && at == 0 ? val_int((int64_t)x) : val_float(x);
+    }
+    Args a = {.npos = ps->n, .pos = pos};
+    return np_dist_pcg(I, gen_dists[d].name, &a, g, out);
+}
+
+/* Sampler d with an array parameter (v: its parsed arguments). */
+static bool dist_arrays(Interp *I, NnPcg64 *g, int d, const Value *v, Value *out)
+{
+    Params ps = {.n = gen_dists[d].n};
+    bool scalar, ok = false;
+    NnTensor *t = NULL;
+    if (!np_size_arg(I, gen_dists[d].name, v[ps.n], &ps.nd, ps.shape, &scalar))
+        goto done;
+    for (int k = 0; k < ps.n; k++) {
+        int at = gen_dists[d].swap ? ps.n - 1 - k : k;
+        if (!param_get(I, &ps, k, v[at], gen_dists[d].swap && at == 0 ? NN_I64 : NN_F64, gen_dists[d].dflt[at]))
+            goto done;
+    }
+    for (int k = 0; k < ps.n; k++)
+        if (!param_check(I, ps.p[k], gen_dists[d].pname[k], gen_dists[d].cons[k]))
+            goto done;
+    if (!draw_shape(I, &ps, !scalar, 0, true))
+        goto done;
+    if (!(t = nn_tensor_new(CTX, gen_dists[d].ints ? NN_I64 : NN_F64, ps.nd, ps.shape))) {
+        interp_error_from_nn(I);
+        goto done;
+    }
+    for (int64_t i = 0; i < nn_tensor_numel(t); i++) {
+        Value x;
+        if (!dist_one(I, g, d, &ps, i, &x))
+            goto done;
+        if (x.kind == VAL_INT)
+            nn_tensor_set_i64(t, i, x.as.i);
+        else
+            nn_tensor_set_f64(t, i, x.as.f);
+    }
+    ok = tensor_value_new(I, t, TENSOR_NP, out);
+    t = NULL;
+done:
+    nn_tensor_unref(t);
+    params_free(&ps);
+    return ok;
+}
+
+/* Generator.NAME of mod_np_rng.c's samplers: scalar parameters there,
+ * array ones broadcast here. */
+static bool gen_dist(Interp *I, Value self, const Args *a, const char *name, Value *out)
+{
+    Value v[3];
+    for (int d = 0; d < (int)(sizeof gen_dists / sizeof gen_dists[0]); d++) {
+        if (strcmp(gen_dists[d].name, name))
+            continue;
+        if (!args_parse(I, name, a, gen_dists[d].spec, v))
+            return false;
+        if (any_array(v, gen_dists[d].n))
+            return dist_arrays(I, gen_of(self), d, v, out);
+        break;
+    }
+    return np_dist_pcg(I, name, a, gen_of(self), out);
+}
+
 /* normal(loc, scale, size) and uniform(low, high, size). */
 static bool g_two(Interp *I, Value self, const Args *a, bool normal, Value *out)
 {
@@ -101,8 +487,11 @@ static bool g_two(Interp *I, Value self, const Args *a, bool normal, Value *out)
     bool scalar;
     double p0 = 0, p1 = 1;
     const char *fname = normal ? "normal" : "uniform";
-    if (!args_parse(I, fname, a, normal ? "loc=, scale=, size=" : "low=, high=, size=", v) ||
-        (np_given(v[0]) && !arg_float(I, fname, normal ? "loc" : "low", v[0], &p0)) ||
+    if (!args_parse(I, fname, a, normal ? "loc=, scale=, size=" : "low=, high=, size=", v))
+        return false;
+    if (any_array(v, 2))
+        return two_arrays(I, gen_of(self), normal, v, out);
+    if ((np_given(v[0]) && !arg_float(I, fname, normal ? "loc" : "low", v[0], &p0)) ||
         (np_given(v[1]) && !arg_float(I, fname, normal ? "scale" : "high", v[1], &p1)) ||
         !np_size_arg(I, fname, v[2], &nd, shape, &scalar))
         return false;
@@ -145,13 +534,16 @@ static bool g_integers(Interp *I, Value self, const Args *a, Value *out)
     int nd, dt;
     bool endpoint = false, scalar;
     if (!args_parse(I, "integers", a, "low, high=, size=, dtype=, endpoint=", v) ||
-        !arg_int(I, "integers", "low", v[0], &lo) ||
-        (np_given(v[1]) && !arg_int(I, "integers", "high", v[1], &hi)) ||
-        (np_given(v[4]) && !value_truth(I, v[4], &endpoint)) ||
-        !np_size_arg(I, "integers", v[2], &nd, shape, &scalar) || !tensor_dtype_arg(I, v[3], &dt))
+        (np_given(v[4]) && !value_truth(I, v[4], &endpoint)) || !tensor_dtype_arg(I, v[3], &dt))
         return false;
     if (dt >= 0 && dt != NN_I64 && dt != NN_I32)   /* 8-bit draws: not ported */
         return np_random_call(I, "randint", a, out);
+    if (any_array(v, 2))
+        return ints_arrays(I, gen_of(self), v, dt < 0 ? NN_I64 : (NnDType)dt, endpoint, out);
+    if (!arg_int(I, "integers", "low", v[0], &lo) ||
+        (np_given(v[1]) && !arg_int(I, "integers", "high", v[1], &hi)) ||
+        !np_size_arg(I, "integers", v[2], &nd, shape, &scalar))
+        return false;
     if (!np_given(v[1])) {
         hi = lo;
         lo = 0;
@@ -524,7 +916,7 @@ static bool g_choice(Interp *I, Value self, const Args *a, Value *out)
 /* The samplers shared with RandomState's functions, over this PCG64. */
 #define DIST(fn, NAME) \
     static bool fn(Interp *I, Value self, const Args *a, Value *out) \
-    { return np_dist_pcg(I, NAME, a, gen_of(self), out); }
+    { return gen_dist(I, self, a, NAME, out); }
 DIST(g_exponential, "exponential")
 DIST(g_standard_exponential, "standard_exponential")
 DIST(g_gamma, "gamma")
