@@ -396,6 +396,23 @@ static bool class_body(Interp *I, const Node *n, Value *ns)
     if (!code)
         return false;
     bool ok = frame_enter(I, &f, code, NULL);
+    if (ok) {
+        /* __module__ first, as Python's class bodies start: the defining
+         * module's __name__ ('__main__' for the session and scripts) */
+        Value mod;
+        bool found = false;
+        if (dict_get_str(I, I->globals, "__name__", &mod, &found) && found) {
+            ok = dict_set_str(I, f.locals, "__module__", mod);
+            value_decref(mod);
+        } else if (str_from_cstr(I, "__main__", &mod)) {
+            ok = dict_set_str(I, f.locals, "__module__", mod);
+            value_decref(mod);
+        } else {
+            ok = false;
+        }
+        if (!ok)
+            frame_leave(I, &f);
+    }
     if (ok && has_annotations(n->u.class_.body)) {
         Value ann;
         ok = dict_new(I, &ann);
