@@ -495,7 +495,7 @@ static bool g_two(Interp *I, Value self, const Args *a, bool normal, Value *out)
         (np_given(v[1]) && !arg_float(I, fname, normal ? "scale" : "high", v[1], &p1)) ||
         !np_size_arg(I, fname, v[2], &nd, shape, &scalar))
         return false;
-    if (normal && p1 < 0)
+    if (normal && !isnan(p1) && signbit(p1))      /* numpy: -0.0 is < 0 too */
         return interp_error(I, ERR_VALUE, "scale < 0");
     if (!normal && !isfinite(p1 - p0))
         return interp_error(I, ERR_OVERFLOW, "high - low range exceeds valid bounds");
