@@ -82,6 +82,7 @@ struct NnModel {
     float *partial;         /* nn_dense_step.c: partial products of a split layer */
     int64_t partial_cap;    /* floats */
     char name[64];          /* nn_model_set_name; "" = unnamed */
+    bool functional;        /* nn_model_set_functional */
 };
 
 /* nn_layer.c */

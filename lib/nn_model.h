@@ -405,5 +405,11 @@ NnStatus nn_layer_output_shape(NnCtx *ctx, const NnLayerConfig *c, int ndim,
 /* The model's name ("" = unnamed), kept in model files. */
 void nn_model_set_name(NnModel *m, const char *name);
 const char *nn_model_name(const NnModel *m);
+/* Made by the functional API (keras.Model(inputs, outputs)): kept in model
+ * files, so a loaded model is a Functional again. */
+void nn_model_set_functional(NnModel *m, bool functional);
+bool nn_model_is_functional(const NnModel *m);
+/* The name of the model's Input ("input_1" unless named), "" without one. */
+const char *nn_model_input_name(const NnModel *m);
 
 #endif

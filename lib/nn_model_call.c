@@ -327,6 +327,10 @@ void nn_model_set_name(NnModel *m, const char *name)
 
 const char *nn_model_name(const NnModel *m) { return m->name; }
 
+void nn_model_set_functional(NnModel *m, bool functional) { m->functional = functional; }
+bool nn_model_is_functional(const NnModel *m) { return m->functional; }
+const char *nn_model_input_name(const NnModel *m) { return m->has_input ? m->input_name : ""; }
+
 /* ---------------------------------------------------------------- metric objects */
 
 NnStatus nn_metric_eval(NnCtx *ctx, const NnMetricConfig *c, const NnTensor *y_true,

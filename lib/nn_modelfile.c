@@ -183,7 +183,7 @@ static json_object *model_json(const NnModel *m, bool full)
     json_object *root = json_object_new_object(), *cfg = json_object_new_object();
     ADD(root, "format", json_object_new_string(NNZ_FORMAT));
     ADD(root, "version", json_object_new_int(NNZ_VERSION));
-    ADD(root, "class_name", json_object_new_string("Sequential"));
+    ADD(root, "class_name", json_object_new_string(m->functional ? "Functional" : "Sequential"));
     ADD(cfg, "name", json_object_new_string(m->name[0] ? m->name : "sequential"));
     ADD(cfg, "input_shape", m->has_input ? jshape(m->in_ndim, m->in_shape) : NULL);
     if (m->input_name[0])
@@ -810,6 +810,10 @@ static NnStatus read_model(Reader *r, json_object *root, NnModel *m)
         return st;
     if (mname && strlen(mname) < sizeof m->name)
         nn_model_set_name(m, mname);
+    const char *cls = NULL;
+    if ((st = jstr(r, root, "class_name", &cls)))
+        return st;
+    m->functional = cls && strcmp(cls, "Functional") == 0;
     if (nd > 0) {
         NnLayerConfig in;
         nn_layer_config_init(&in, NN_LAYER_INPUT);

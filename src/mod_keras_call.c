@@ -751,6 +751,7 @@ bool keras_functional(Interp *I, Value self, const Args *a, Value *out)
     value_decref(name);
     if (ok) {
         keras_model_data(*out)->functional = true;
+        nn_model_set_functional(keras_model_data(*out)->m, true);      /* kept by model.save */
         ((ObjNativeObj *)out->as.o)->cls = &keras_functional_class;   /* type(model): Functional */
     }
     return ok;

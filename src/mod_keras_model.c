@@ -848,6 +848,34 @@ static bool m_load_weights(Interp *I, Value self, const Args *a, Value *out)
     return true;
 }
 
+/* A loaded Functional model's InputLayer, first in its layer list as
+ * keras.Model(inputs, outputs) leaves it (the runtime keeps only the input
+ * shape and name). */
+static bool functional_input_layer(Interp *I, KModel *k)
+{
+    NnLayerConfig c;
+    int nd;
+    int64_t s[NN_MAXDIM];
+    Value lv;
+    if (!nn_model_input_shape(k->m, &nd, s))
+        return true;
+    nn_layer_config_init(&c, NN_LAYER_INPUT);
+    c.ndim = nd;
+    memcpy(c.shape, s, sizeof(int64_t) * (size_t)nd);
+    snprintf(c.name, sizeof c.name, "%s", nn_model_input_name(k->m));
+    if (!keras_layer_new(I, &c, true, &lv))
+        return false;
+    bool ok = list_append(I, k->layers, lv);
+    value_decref(lv);
+    if (ok) {
+        ObjList *l = as_list(k->layers);
+        Value in = l->items[l->len - 1];
+        memmove(l->items + 1, l->items, sizeof(Value) * (l->len - 1));
+        l->items[0] = in;
+    }
+    return ok;
+}
+
 bool keras_load_model(Interp *I, Value self, const Args *a, Value *out)
 {
     (void)self;
@@ -863,6 +891,14 @@ bool keras_load_model(Interp *I, Value self, const Args *a, Value *out)
     if (!keras_model_wrap(I, m, out))
         return false;
     KModel *k = keras_model_data(*out);
+    if (nn_model_is_functional(m)) {
+        k->functional = true;
+        ((ObjNativeObj *)out->as.o)->cls = &keras_functional_class;
+        if (!functional_input_layer(I, k)) {
+            value_decref(*out);
+            return false;
+        }
+    }
     if (nn_model_is_compiled(m)) {
         Value name;
         NnOptimConfig oc;
