@@ -279,9 +279,9 @@ static void clip(const NnOptimConfig *o, float *g, int64_t n)
 
 int nn_optim_nslots(const NnOptimConfig *o) { return nslots(o); }
 
-/* The update of n contiguous parameters; alpha is adam_alpha's for Adam. */
-static void update(const NnOptimConfig *o, float alpha, float *w, float *g, float *const *slots,
-                   int64_t n)
+/* The update of one weight array: clipping, weight decay, then the rule. */
+void nn_optim_update(const NnOptimConfig *o, int64_t t, float *w, float *g, float *const *slots,
+                     int64_t n)
 {
     float *s0 = slots[0], *s1 = slots[1], *s2 = slots[2];
     clip(o, g, n);
@@ -292,7 +292,7 @@ static void update(const NnOptimConfig *o, float alpha, float *w, float *g, floa
     }
     switch (o->kind) {
     case NN_OPT_SGD: sgd(o, w, g, s0, n); break;
-    case NN_OPT_ADAM: case NN_OPT_ADAMW: adam(o, alpha, w, g, s0, s1, s2, n); break;
+    case NN_OPT_ADAM: case NN_OPT_ADAMW: adam(o, adam_alpha(o, t), w, g, s0, s1, s2, n); break;
     case NN_OPT_RMSPROP:
         rmsprop(o, w, g, s0, o->momentum > 0 ? s1 : NULL,
                 o->centered ? (o->momentum > 0 ? s2 : s1) : NULL, n);
@@ -301,16 +301,10 @@ static void update(const NnOptimConfig *o, float alpha, float *w, float *g, floa
     }
 }
 
-/* The update of one weight array: clipping, weight decay, then the rule. */
-void nn_optim_update(const NnOptimConfig *o, int64_t t, float *w, float *g, float *const *slots,
-                     int64_t n)
-{
-    update(o, o->kind == NN_OPT_ADAM || o->kind == NN_OPT_ADAMW ? adam_alpha(o, t) : 0, w, g,
-           slots, n);
-}
-
-/* One update of range [off, off+n) of the parameter block. */
-static void step_range(NnModel *m, int64_t off, int64_t n)
+/* The update of parameters [off, off + n) of the block, in nn_optim_step
+ * or ahead of it in a layer's backward pass (the caller then records the
+ * layer as done with nn_optim_updated_early). */
+void nn_optim_update_range(NnModel *m, int64_t off, int64_t n)
 {
     float *slots[3];
     for (int k = 0; k < 3; k++)
@@ -329,7 +323,7 @@ static void step_task(void *arg, int64_t lo, int64_t hi)
     const StepJob *j = arg;
     for (int64_t p = lo; p < hi; p++) {
         int64_t a = j->n * p / j->parts, b = j->n * (p + 1) / j->parts;
-        step_range(j->m, j->off + a, b - a);
+        nn_optim_update_range(j->m, j->off + a, b - a);
     }
 }
 
@@ -359,7 +353,7 @@ void nn_optim_step(NnModel *m)
                 continue;
             for (int j = 0; j < L->nw; j++)
                 if (L->w[j].trainable)
-                    step_range(m, L->w[j].offset, L->w[j].numel);
+                    nn_optim_update_range(m, L->w[j].offset, L->w[j].numel);
         }
     }
     m->updated_prefix = 0;
@@ -390,20 +384,6 @@ bool nn_optim_can_update_early(const NnModel *m, const NnLayer *L)
         end += L->w[j].numel;
     }
     return true;
-}
-
-/* The update of parameters [off, off + n) of the block, ahead of
- * nn_optim_step: the caller records the layer as done with
- * nn_optim_updated_early once all of its parameters are. */
-void nn_optim_update_range(NnModel *m, int64_t off, int64_t n)
-{
-    const NnOptimConfig *o = &m->opt;
-    float alpha = o->kind == NN_OPT_ADAM || o->kind == NN_OPT_ADAMW
-                      ? adam_alpha(o, m->iterations + 1) : 0;
-    float *slots[3];
-    for (int k = 0; k < 3; k++)
-        slots[k] = m->slots[k] ? m->slots[k] + off : NULL;
-    update(o, alpha, m->params + off, m->grads + off, slots, n);
 }
 
 void nn_optim_updated_early(NnModel *m, const NnLayer *L)
