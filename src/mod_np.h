@@ -6,6 +6,8 @@
 
 #include "tensor_value.h"
 
+#include <math.h>
+
 /* v as a numpy tensor (new reference), Python ints -> int64, floats -> float64. */
 bool np_tensor(Interp *I, Value v, NnTensor **out);
 /* v as a numpy value: Python numbers stay numbers (weak operands), the rest
@@ -17,6 +19,11 @@ bool np_given(Value v);
  * a Python number for a scalar draw, else the ndarray (takes t). */
 bool np_size_arg(Interp *I, const char *fname, Value v, int *ndim, int64_t *shape, bool *scalar);
 bool np_draw_result(Interp *I, NnTensor *t, bool scalar, Value *out);
+/* numpy's constraints on a distribution parameter (check_constraint):
+ * non-negative rejects -0.0 by its sign bit and lets NaN through (the draw
+ * is nan); positive rejects p <= 0 and lets NaN through. */
+static inline bool np_param_nonneg(double p) { return isnan(p) || !signbit(p); }
+static inline bool np_param_positive(double p) { return !(p <= 0); }
 
 extern const NativeDef np_create_defs[];   /* mod_np_shape.c */
 extern const NativeDef np_shape_defs[];    /* mod_np_shape.c */

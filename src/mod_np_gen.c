@@ -225,9 +225,9 @@ static bool param_check(Interp *I, const NnTensor *t, const char *name, Cons c)
     bool big = false, neg = false;
     for (int64_t i = 0; c != C_NONE && i < nn_tensor_numel(t); i++) {
         double x = nn_tensor_get_f64(t, i);
-        if (c == C_NONNEG && !isnan(x) && signbit(x))
+        if (c == C_NONNEG && !np_param_nonneg(x))
             return interp_error(I, ERR_VALUE, "%s < 0", name);
-        if (c == C_POS && x <= 0)
+        if (c == C_POS && !np_param_positive(x))
             return interp_error(I, ERR_VALUE, "%s <= 0", name);
         if (c == C_01 && !(x >= 0 && x <= 1))
             return interp_error(I, ERR_VALUE, "%s < 0, %s > 1 or %s contains NaNs", name, name, name);
@@ -495,7 +495,7 @@ static bool g_two(Interp *I, Value self, const Args *a, bool normal, Value *out)
         (np_given(v[1]) && !arg_float(I, fname, normal ? "scale" : "high", v[1], &p1)) ||
         !np_size_arg(I, fname, v[2], &nd, shape, &scalar))
         return false;
-    if (normal && !isnan(p1) && signbit(p1))      /* numpy: -0.0 is < 0 too */
+    if (normal && !np_param_nonneg(p1))
         return interp_error(I, ERR_VALUE, "scale < 0");
     if (!normal && !isfinite(p1 - p0))
         return interp_error(I, ERR_OVERFLOW, "high - low range exceeds valid bounds");

@@ -89,7 +89,7 @@ static bool npr_two(Interp *I, const Args *a, bool normal, Value *out)
         (np_given(v[1]) && !arg_float(I, fname, normal ? "scale" : "high", v[1], &p1)) ||
         !np_size_arg(I, fname, v[2], &ndim, shape, &scalar))
         return false;
-    if (normal && !isnan(p1) && signbit(p1))      /* numpy: -0.0 is < 0 too */
+    if (normal && !np_param_nonneg(p1))
         return interp_error(I, ERR_VALUE, "scale < 0");
     NnTensor *t = normal ? nn_random_normal(interp_nn(I), NN_F64, ndim, shape, p0, p1)
                          : nn_random_uniform(interp_nn(I), NN_F64, ndim, shape, p0, p1);

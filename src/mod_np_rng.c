@@ -282,12 +282,6 @@ static double draw_one(const Src *ctx, DistKind k, double p0, double p1)
     return 0;
 }
 
-/* numpy's constraints on a scalar parameter: non-negative rejects -0.0 (by
- * its sign bit) and lets NaN through, positive rejects p <= 0 and lets NaN
- * through (the draw is then nan). */
-static bool nonneg(double p) { return isnan(p) || !signbit(p); }
-static bool positive(double p) { return !(p <= 0); }
-
 /* Generator's wording of the parameter errors where it differs. */
 static bool gen_param_check(Interp *I, DistKind k, double p0, double p1)
 {
@@ -297,7 +291,6 @@ static bool gen_param_check(Interp *I, DistKind k, double p0, double p1)
     case D_BINOMIAL: return (p0 >= 0 || interp_error(I, ERR_VALUE, "n < 0")) &&
                             ((p1 >= 0 && p1 <= 1 && !isnan(p1)) ||
                              interp_error(I, ERR_VALUE, "p < 0, p > 1 or p is NaN"));
-    case D_LOGNORMAL: return nonneg(p1) || interp_error(I, ERR_VALUE, "sigma < 0");
     default: return true;
     }
 }
@@ -306,23 +299,23 @@ static bool param_check(Interp *I, DistKind k, double p0, double p1, bool gen)
 {
     if (gen)
         switch (k) {
-        case D_POISSON: case D_BINOMIAL: case D_LOGNORMAL: return gen_param_check(I, k, p0, p1);
+        case D_POISSON: case D_BINOMIAL: return gen_param_check(I, k, p0, p1);
         default: break;
         }
     switch (k) {
-    case D_EXP: return nonneg(p0) || interp_error(I, ERR_VALUE, "scale < 0");
-    case D_GAMMA: return (nonneg(p0) || interp_error(I, ERR_VALUE, "shape < 0")) &&
-                         (nonneg(p1) || interp_error(I, ERR_VALUE, "scale < 0"));
-    case D_BETA: return (positive(p0) || interp_error(I, ERR_VALUE, "a <= 0")) &&
-                        (positive(p1) || interp_error(I, ERR_VALUE, "b <= 0"));
+    case D_EXP: return np_param_nonneg(p0) || interp_error(I, ERR_VALUE, "scale < 0");
+    case D_GAMMA: return (np_param_nonneg(p0) || interp_error(I, ERR_VALUE, "shape < 0")) &&
+                         (np_param_nonneg(p1) || interp_error(I, ERR_VALUE, "scale < 0"));
+    case D_BETA: return (np_param_positive(p0) || interp_error(I, ERR_VALUE, "a <= 0")) &&
+                        (np_param_positive(p1) || interp_error(I, ERR_VALUE, "b <= 0"));
     case D_POISSON: return (p0 >= 0 || interp_error(I, ERR_VALUE, "lam < 0")) &&
                            (p0 < 9.223372006484771e18 || interp_error(I, ERR_VALUE, "lam value too large"));
     case D_BINOMIAL: return (p0 >= 0 || interp_error(I, ERR_VALUE, "n < 0")) &&
                             (p1 >= 0 || interp_error(I, ERR_VALUE, "p < 0")) &&
                             (p1 <= 1 || interp_error(I, ERR_VALUE, "p > 1")) &&
                             (!isnan(p1) || interp_error(I, ERR_VALUE, "p is nan"));
-    case D_LOGNORMAL: return nonneg(p1) || interp_error(I, ERR_VALUE, "sigma < 0");
-    case D_LAPLACE: return nonneg(p1) || interp_error(I, ERR_VALUE, "scale < 0");
+    case D_LOGNORMAL: return np_param_nonneg(p1) || interp_error(I, ERR_VALUE, "sigma < 0");
+    case D_LAPLACE: return np_param_nonneg(p1) || interp_error(I, ERR_VALUE, "scale < 0");
     default: return true;
     }
 }
