@@ -452,10 +452,44 @@ static void own_model_fit_shape(KLayer *L, const NnTensor *x)
     value_decref(old);
 }
 
+/* layer(x) on a tensor: through a one-layer copy when the layer belongs to
+ * a bigger model, else through its private model (an element-wise layer's
+ * rebuilt for a new shape). */
+static bool tensor_call(Interp *I, KLayer *L, NnTensor *x, bool training, Value *out)
+{
+    Value owner;
+    if (in_bigger_model(L))
+        return copy_call(I, L, x, training, out);
+    if (elementwise_layer(L))
+        own_model_fit_shape(L, x);
+    if (!own_model(I, L, &owner))
+        return false;
+    L->model = keras_model_data(owner);
+    L->index = 0;
+    return keras_model_call(I, owner, L->model, x, training, out);
+}
+
 /* layer(x) for an element-wise layer on a 0-D or 1-D x: run on (1, n), then
  * give the result x's shape (recorded as reshapes, so gradients pass). */
-static bool elementwise_low_rank_call(Interp *I, Value self, NnTensor *x, bool training,
-                                      Value *out);
+static bool elementwise_low_rank_call(Interp *I, KLayer *L, NnTensor *x, bool training,
+                                      Value *out)
+{
+    NnCtx *ctx = interp_nn(I);
+    int64_t row[2] = { 1, x->ndim ? x->shape[0] : 1 };
+    NnTensor *x2 = ad_rec(I, nn_tensor_reshape(ctx, x, 2, row), NN_G_RESHAPE, &x, 1, NULL);
+    Value y2v;
+    if (!x2)
+        return interp_error_from_nn(I);
+    bool ok = tensor_call(I, L, x2, training, &y2v);
+    nn_tensor_unref(x2);
+    if (!ok)
+        return false;
+    NnTensor *y2 = tensor_value_get(y2v);
+    NnTensor *y = ad_rec(I, nn_tensor_reshape(ctx, y2, x->ndim, x->shape), NN_G_RESHAPE, &y2, 1,
+                         NULL);
+    value_decref(y2v);
+    return tensor_value_wrap(I, y, TENSOR_TF, out);
+}
 
 static bool training_arg(Interp *I, Value v, bool *out)
 {
@@ -467,7 +501,7 @@ static bool symbolic_call(Interp *I, Value layer, Value sym, Value *out);
 
 bool keras_layer_call(Interp *I, Value self, const Args *a, Value *out)
 {
-    Value v[3], owner;
+    Value v[3];
     KLayer *L = keras_layer_data(self);
     bool training;
     NnTensor *x;
@@ -482,7 +516,7 @@ bool keras_layer_call(Interp *I, Value self, const Args *a, Value *out)
         return false;
     bool ok;
     if (elementwise_layer(L) && x->ndim < 2) {
-        ok = elementwise_low_rank_call(I, self, x, training, out);
+        ok = elementwise_low_rank_call(I, L, x, training, out);
     } else if (x->ndim < 2) {
         char shp[32] = "()";
         if (x->ndim == 1)
@@ -490,52 +524,11 @@ bool keras_layer_call(Interp *I, Value self, const Args *a, Value *out)
         ok = interp_error(I, ERR_VALUE, "Input 0 of layer \"%s\" is incompatible with the layer: "
                           "expected min_ndim=2, found ndim=%d. Full shape received: %s",
                           L->cfg.name, x->ndim, shp);
-    } else if (in_bigger_model(L)) {
-        ok = copy_call(I, L, x, training, out);
     } else {
-        if (elementwise_layer(L))
-            own_model_fit_shape(L, x);
-        ok = own_model(I, L, &owner);
-        if (ok) {
-            L->model = keras_model_data(owner);
-            L->index = 0;
-            ok = keras_model_call(I, owner, L->model, x, training, out);
-        }
+        ok = tensor_call(I, L, x, training, out);
     }
     nn_tensor_unref(x);
     return ok;
-}
-
-static bool elementwise_low_rank_call(Interp *I, Value self, NnTensor *x, bool training,
-                                      Value *out)
-{
-    KLayer *L = keras_layer_data(self);
-    NnCtx *ctx = interp_nn(I);
-    int64_t row[2] = { 1, x->ndim ? x->shape[0] : 1 };
-    NnTensor *x2 = ad_rec(I, nn_tensor_reshape(ctx, x, 2, row), NN_G_RESHAPE, &x, 1, NULL);
-    Value owner, y2v;
-    if (!x2)
-        return interp_error_from_nn(I);
-    bool ok;
-    if (in_bigger_model(L)) {
-        ok = copy_call(I, L, x2, training, &y2v);
-    } else {
-        own_model_fit_shape(L, x2);
-        ok = own_model(I, L, &owner);
-        if (ok) {
-            L->model = keras_model_data(owner);
-            L->index = 0;
-            ok = keras_model_call(I, owner, L->model, x2, training, &y2v);
-        }
-    }
-    nn_tensor_unref(x2);
-    if (!ok)
-        return false;
-    NnTensor *y2 = tensor_value_get(y2v);
-    NnTensor *y = ad_rec(I, nn_tensor_reshape(ctx, y2, x->ndim, x->shape), NN_G_RESHAPE, &y2, 1,
-                         NULL);
-    value_decref(y2v);
-    return tensor_value_wrap(I, y, TENSOR_TF, out);
 }
 
 /* Gives a layer leaving its private model for a bigger one its weights. */
