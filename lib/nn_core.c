@@ -532,16 +532,22 @@ static void run_region(NnPool *p, int64_t n, int64_t nchunks, bool homed, NnTask
     }
 }
 
+/* The ctx's pool for a region of several chunks (created on first use), or
+ * NULL when the region runs on the caller alone. */
+static NnPool *region_pool(NnCtx *ctx, bool several)
+{
+    if (!ctx || ctx->threads < 2 || !several)
+        return NULL;
+    if (!ctx->pool)
+        ctx->pool = pool_new(ctx->threads - 1);
+    return ctx->pool && ctx->pool->nworkers > 0 ? ctx->pool : NULL;
+}
+
 void nn_parallel_for(NnCtx *ctx, int64_t n, int64_t min_chunk, NnTaskFn fn, void *arg)
 {
-    int threads = ctx ? ctx->threads : 1;
-    if (min_chunk < 1)
-        min_chunk = 1;
-    int64_t want = n / min_chunk;
-    if (threads > 1 && want > 1 && !ctx->pool)
-        ctx->pool = pool_new(threads - 1);
-    NnPool *p = threads > 1 ? ctx->pool : NULL;
-    if (!p || p->nworkers < 1 || want <= 1) {
+    int64_t want = n / (min_chunk < 1 ? 1 : min_chunk);
+    NnPool *p = region_pool(ctx, want > 1);
+    if (!p) {
         if (n > 0)
             fn(arg, 0, n);
         return;
@@ -552,11 +558,8 @@ void nn_parallel_for(NnCtx *ctx, int64_t n, int64_t min_chunk, NnTaskFn fn, void
 
 void nn_parallel_parts(NnCtx *ctx, int parts, NnTaskFn fn, void *arg)
 {
-    int threads = ctx ? ctx->threads : 1;
-    if (threads > 1 && parts > 1 && !ctx->pool)
-        ctx->pool = pool_new(threads - 1);
-    NnPool *p = threads > 1 ? ctx->pool : NULL;
-    if (!p || p->nworkers < 1 || parts <= 1 || parts > NN_PARTS_MAX) {
+    NnPool *p = region_pool(ctx, parts > 1 && parts <= NN_PARTS_MAX);
+    if (!p) {
         for (int i = 0; i < parts; i++)
             fn(arg, i, i + 1);
         return;

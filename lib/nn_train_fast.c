@@ -8,7 +8,6 @@
 #include "nn_internal.h"
 
 #include <limits.h>
-#include <stdatomic.h>
 #include <string.h>
 #include <time.h>
 
